@@ -1,0 +1,25 @@
+// Public API of cloudtape/cassettes: every export by name (no `export *`).
+export { CloudtapeError, isCloudtapeError, assertOneOf, CLOUDTAPE_ERROR_CODES } from './errors.js'
+export type { CloudtapeErrorCode } from './errors.js'
+export { systemClock, createFakeClock, isoSeconds } from './clock.js'
+export type { Clock, FakeClock } from './clock.js'
+export { OPERATIONS, DIALECTS, HTTP_METHODS, getOperation, documentedCodes } from './operation-catalog.js'
+export type { Operation, Dialect, CatalogDialect, HttpMethod } from './operation-catalog.js'
+export { resolveOperation, isFallbackKey } from './resolve-operation.js'
+export type { ResolveOperationInput, ResolvedOperation, BodyFormat } from './resolve-operation.js'
+export { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS } from './schema.js'
+export type {
+  Cassette,
+  CassetteMeta,
+  CassetteSource,
+  Interaction,
+  RecordedRequest,
+  RecordedResponse,
+  StoredBody,
+  StoredHeaders,
+  BodyKind,
+  JsonValue,
+  TransportFault,
+  TransportFaultKind,
+  TruncationMark,
+} from './schema.js'

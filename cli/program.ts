@@ -1,0 +1,34 @@
+import { Command } from 'commander'
+import { registerOperationCommand } from './commands/operation.js'
+import { packageVersion } from './package-info.js'
+
+/** Where a command writes; injected so tests capture output without touching process streams. */
+export interface ProgramIO {
+  writeOut(text: string): void
+  writeErr(text: string): void
+}
+
+export const PROCESS_IO: ProgramIO = {
+  writeOut: (text) => process.stdout.write(text),
+  writeErr: (text) => process.stderr.write(text),
+}
+
+/**
+ * Builds the `cloudtape` command tree. Each command lives in its own file under commands/ and
+ * registers itself here.
+ *
+ * @example
+ * await createProgram().parseAsync(process.argv)
+ */
+export function createProgram(io: ProgramIO = PROCESS_IO): Command {
+  const program = new Command('cloudtape')
+    .description('Record, replay and fault-inject the Rackspace Cloud Servers API v2 (and HP Helion Compute).')
+    .version(packageVersion(), '-V, --version')
+    .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr })
+    .showHelpAfterError('(run with --help for usage)')
+    // Throw instead of process.exit(), so main.ts owns exit codes and tests can run commands in
+    // process. Set before the subcommands are added: they copy it when created.
+    .exitOverride()
+  registerOperationCommand(program, io)
+  return program
+}
