@@ -7,6 +7,8 @@ export { OPERATIONS, DIALECTS, HTTP_METHODS, getOperation, documentedCodes } fro
 export type { Operation, Dialect, CatalogDialect, HttpMethod } from './operation-catalog.js'
 export { resolveOperation, isFallbackKey } from './resolve-operation.js'
 export type { ResolveOperationInput, ResolvedOperation, BodyFormat } from './resolve-operation.js'
+export { FAULTS, FAULT_NAMESPACES, getFault, faultsForDialect, renderFault, escapeXml } from './fault-catalog.js'
+export type { FaultDefinition, RenderFaultOptions, RenderedFault } from './fault-catalog.js'
 export { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS } from './schema.js'
 export type {
   Cassette,

@@ -1,0 +1,72 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { XMLParser } from 'fast-xml-parser'
+import { describe, expect, test } from 'vitest'
+import { FAULTS, FAULT_NAMESPACES, faultsForDialect, getFault, renderFault } from '../../cassettes/fault-catalog.js'
+
+const TABLE = fileURLToPath(new URL('../../../shared/api/faults.tsv', import.meta.url))
+
+describe('fault catalog', () => {
+  test.runIf(existsSync(TABLE))('matches ../shared/api/faults.tsv for the rackspace and hp dialects', () => {
+    const rows = readFileSync(TABLE, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+      .slice(1)
+      .map((line) => line.split('\t'))
+    expect(FAULTS.map((fault) => fault.name)).toEqual(rows.map(([name]) => name))
+    for (const [name, code, dialects, all, notes] of rows) {
+      const fault = getFault(name ?? '')
+      expect(fault?.code).toBe(Number(code))
+      expect(fault?.dialects.filter((dialect) => dialect !== 'nova').join(',')).toBe(dialects)
+      expect(fault?.all).toBe(all === 'yes')
+      expect(fault?.notes).toBe(notes ?? '')
+    }
+  })
+
+  test('lists the faults of each dialect', () => {
+    expect(faultsForDialect('hp').map((fault) => fault.name)).toContain('conflictingRequest')
+    expect(faultsForDialect('hp').map((fault) => fault.name)).not.toContain('buildInProgress')
+    expect(faultsForDialect('rackspace').map((fault) => fault.name)).toContain('buildInProgress')
+    expect(faultsForDialect('nova').map((fault) => fault.name)).toEqual(
+      expect.arrayContaining(['conflictingRequest', 'forbidden', 'computeFault', 'itemNotFound']),
+    )
+  })
+})
+
+describe('renderFault', () => {
+  test('renders the 001 Example 1.49 itemNotFound body as JSON', () => {
+    const fault = renderFault({ name: 'itemNotFound', dialect: 'rackspace', format: 'json', message: 'Not Found', details: 'Error Details...' })
+    expect(fault.status).toBe(404)
+    expect(JSON.parse(fault.body)).toEqual({ itemNotFound: { code: 404, message: 'Not Found', details: 'Error Details...' } })
+  })
+
+  test('renders overLimit with retryAt in the v1.1 namespace for rackspace XML (001 Example 1.52)', () => {
+    const fault = renderFault({ name: 'overLimit', dialect: 'rackspace', format: 'xml', message: 'OverLimit Retry...', details: 'Error Details...', retryAt: '2010-08-01T00:00:00Z' })
+    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(fault.body)
+    expect(fault).toMatchObject({ status: 413, contentType: 'application/xml' })
+    expect(parsed.overLimit).toEqual({
+      '@xmlns': FAULT_NAMESPACES.rackspace,
+      '@code': '413',
+      '@retryAt': '2010-08-01T00:00:00Z',
+      message: 'OverLimit Retry...',
+      details: 'Error Details...',
+    })
+  })
+
+  test('uses the v2 namespace and no retryAt for hp', () => {
+    const fault = renderFault({ name: 'overLimit', dialect: 'hp', format: 'xml', retryAt: '2010-08-01T00:00:00Z' })
+    expect(fault.body).toContain('xmlns="http://docs.openstack.org/compute/api/v2"')
+    expect(fault.body).not.toContain('retryAt')
+  })
+
+  test('answers Nova requests in JSON only, without details, with its error content type', () => {
+    const fault = renderFault({ name: 'conflictingRequest', dialect: 'nova', format: 'xml' })
+    expect(fault.contentType).toBe('application/json; charset=UTF-8')
+    expect(Object.keys(JSON.parse(fault.body).conflictingRequest)).toEqual(['code', 'message'])
+  })
+
+  test('escapes markup in messages', () => {
+    const fault = renderFault({ name: 'badRequest', dialect: 'hp', format: 'xml', message: 'bad <server> & "name"' })
+    expect(fault.body).toContain('<message>bad &lt;server&gt; &amp; &quot;name&quot;</message>')
+  })
+})
