@@ -25,7 +25,7 @@ export const FAULTS: readonly FaultDefinition[] = [
   { name: 'forbidden', code: 403, dialects: ['rackspace', 'nova'], all: true, message: 'Policy does not allow this action to be performed.', notes: '' },
   { name: 'resizeNotAllowed', code: 403, dialects: ['rackspace', 'hp'], all: false, message: 'Resize is not allowed for this server.', notes: '' },
   { name: 'itemNotFound', code: 404, dialects: ['rackspace', 'hp', 'nova'], all: false, message: 'The resource could not be found.', notes: 'verbatim examples 001 Ex 1.49/1.50, 003 §3.11' },
-  { name: 'badMethod', code: 405, dialects: ['rackspace', 'hp'], all: false, message: 'The method specified is not allowed for this resource.', notes: '001 Table 1.6 prints "Method Not Allowed"; per-operation lists and 003 say badMethod' },
+  { name: 'badMethod', code: 405, dialects: ['rackspace', 'hp', 'nova'], all: false, message: 'The method specified is not allowed for this resource.', notes: '001 Table 1.6 prints "Method Not Allowed"; per-operation lists and 003 say badMethod' },
   { name: 'buildInProgress', code: 409, dialects: ['rackspace'], all: false, message: 'Server is being built; try again when it is ACTIVE.', notes: '' },
   { name: 'backupOrResizeInProgress', code: 409, dialects: ['rackspace'], all: false, message: 'A backup or resize is in progress for this server.', notes: '' },
   { name: 'rescueOrUnrescueProcessingInProgress', code: 409, dialects: ['rackspace'], all: false, message: 'A rescue or unrescue is in progress for this server.', notes: '001 §2.3.7/2.3.8 only' },
