@@ -54,7 +54,7 @@ export function transformWith(
   const result = applyErrorState(response.body, {
     dialect: context.dialect,
     fault: { code, created: isoSeconds(faultSince), ...pick(action) },
-    ...(rule.targetId === undefined ? {} : { targetId: rule.targetId }),
+    ...(action.resourceId === undefined ? {} : { targetId: action.resourceId }),
   })
   if ('reason' in result) return { skipped: result.reason }
   const headers = { ...response.headers }

@@ -16,8 +16,6 @@ export interface CompiledRule {
   readonly schedule: Schedule
   /** For `fault` and `false-negative` actions: the fault the dialect renders. */
   readonly dialectFault: DialectFault | null
-  /** A literal server_id/image_id of the rule's match, for picking an entry of a detail list. */
-  readonly targetId: string | undefined
 }
 
 export interface CompileContext {
@@ -57,7 +55,6 @@ export function compileRule(spec: FaultRuleSpec, context: CompileContext): Compi
     selects: compileSelector(spec.match),
     schedule,
     dialectFault: dialectFaultOf(spec.fault, context.dialect),
-    targetId: literal(spec.match?.params?.['server_id']) ?? literal(spec.match?.params?.['image_id']),
   }
 }
 
@@ -65,8 +62,4 @@ function dialectFaultOf(action: FaultAction, dialect: Dialect): DialectFault | n
   if (action.kind === 'fault') return faultForDialect(action.name, dialect)
   if (action.kind === 'false-negative') return faultForDialect(action.name ?? 'computeFault', dialect)
   return null
-}
-
-function literal(glob: string | undefined): string | undefined {
-  return glob !== undefined && !/[*?]/.test(glob) ? glob : undefined
 }

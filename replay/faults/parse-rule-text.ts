@@ -43,6 +43,7 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   retryFormat: { target: 'fault', field: 'retryAfterFormat', read: 'text', kinds: ['fault'] },
   keep: { target: 'fault', field: 'keepBytes', read: 'int', kinds: ['truncate'] },
   code: { target: 'fault', field: 'code', read: 'int', kinds: ['error-state'] },
+  resource: { target: 'fault', field: 'resourceId', read: 'text', kinds: ['error-state'] },
   body: { target: 'fault', field: 'body', read: 'text', kinds: ['status'] },
 }
 
@@ -53,7 +54,7 @@ export const FAULT_RULE_SYNTAX =
 const OPTION_FORMS =
   'nth=N, every=K, times=N, from=N, polls=N, after=30s, at=<ISO date>, p=0.1, seed=N, max=N, rate=N/minute, ' +
   'method=GET, param.<name>=<value>, path=<regex>, id=<rule id>, message=<text>, details=<text>, status=<code>, ' +
-  'retryAfter=<seconds>, retryFormat=seconds|http-date, keep=<bytes>, code=<status>, body=<text> (values are URL-decoded: %2C for a comma)'
+  'retryAfter=<seconds>, retryFormat=seconds|http-date, keep=<bytes>, code=<status>, resource=<id>, body=<text> (values are URL-decoded: %2C for a comma)'
 
 const OTHER_KINDS = 'status=<code>, latency=<duration>, reset, truncate, no-answer, error-state, false-negative'
 

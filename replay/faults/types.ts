@@ -108,6 +108,8 @@ export type FaultAction =
   | {
       /** Async: the polled server or image shows status ERROR with an embedded fault object. */
       readonly kind: 'error-state'
+      /** In a detail list body, only the server or image with this id (every entry when absent). */
+      readonly resourceId?: string
       readonly code?: number
       readonly message?: string
       readonly details?: string

@@ -17,7 +17,7 @@ const ACTION_FIELDS: Readonly<Record<FaultAction['kind'], readonly string[]>> = 
   reset: ['kind'],
   truncate: ['kind', 'keepBytes'],
   'no-answer': ['kind'],
-  'error-state': ['kind', 'code', 'message', 'details'],
+  'error-state': ['kind', 'resourceId', 'code', 'message', 'details'],
   'false-negative': ['kind', 'name', 'message', 'details'],
 }
 
@@ -122,7 +122,7 @@ function validateAction(check: RuleChecker, value: unknown): FaultAction {
     case 'truncate':
       return { kind, ...optional('keepBytes', (v) => check.integer(v, 'fault.keepBytes', 0)) }
     case 'error-state':
-      return { kind, ...optional('code', status), ...messages } as FaultAction
+      return { kind, ...optional('resourceId', () => text('resourceId')), ...optional('code', status), ...messages } as FaultAction
     case 'false-negative':
       return { kind, ...optional('name', (v) => faultName(check, v, 'fault.name')), ...messages } as FaultAction
     default:
