@@ -1,7 +1,7 @@
 import { CloudtapeError, isCloudtapeError } from '../../cassettes/errors.js'
-import { getFault } from '../../cassettes/fault-catalog.js'
+import { faultsForDialect, getFault } from '../../cassettes/fault-catalog.js'
 import type { Dialect } from '../../cassettes/operation-catalog.js'
-import { acceptedFaultNames, ALL_FAULT_NAMES, faultForDialect } from './dialect-faults.js'
+import { ALL_FAULT_NAMES, FAULT_STAND_INS, faultForDialect } from './dialect-faults.js'
 import { rateLimitRules } from './rate-limits.js'
 import type { FaultAction, FaultRuleSpec } from './types.js'
 import { validateFaultRule } from './validate-rule.js'
@@ -90,7 +90,8 @@ export function parseFaultRuleText(text: string, options: { readonly dialect?: D
   if (optionsAt >= 0) {
     for (const option of rest.slice(optionsAt + 1).split(',')) applyOption(rule, option, fault.kind, fail)
   }
-  return [validated(text, rule, options.dialect)]
+  const { when, ...withoutWhen } = rule
+  return [validated(text, Object.keys(when).length === 0 ? withoutWhen : rule, options.dialect)]
 }
 
 /**
@@ -184,7 +185,9 @@ function optionName(field: string): string {
 }
 
 function failText(text: string, problem: string, dialect: Dialect | undefined): never {
-  const faults = dialect ? `Faults (${dialect}): ${acceptedFaultNames(dialect).join(', ')}` : `Faults: ${ALL_FAULT_NAMES.join(', ')}`
+  const faults = dialect
+    ? `Faults (${dialect}): ${faultsForDialect(dialect).map((fault) => fault.name).join(', ')}; through a stand-in: ${Object.keys(FAULT_STAND_INS[dialect]).join(', ')}`
+    : `Faults: ${ALL_FAULT_NAMES.join(', ')}`
   throw new CloudtapeError(
     'ERR_CLOUDTAPE_FAULT_RULE',
     `Invalid fault rule ${JSON.stringify(text)}: ${problem.replace(/\.$/, '')}. Valid forms: ${FAULT_RULE_SYNTAX}. ` +

@@ -45,7 +45,7 @@ export function rateLimitRules(limits: readonly RateLimit[] = DEFAULT_RATE_LIMIT
   const prefix = options.idPrefix ?? 'rate-limit'
   return limits.map((limit, index) => ({
     id: `${prefix}-${index + 1}`,
-    match: { operation: '*', method: limit.verb, path: limit.regex },
+    match: { operation: '!identity.*', method: limit.verb, path: limit.regex },
     when: { rate: { limit: limit.value, unit: limit.unit } },
     fault: {
       kind: 'fault',
