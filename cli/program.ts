@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { registerFaultsCommand } from './commands/faults.js'
 import { registerOperationCommand } from './commands/operation.js'
 import { packageVersion } from './package-info.js'
 
@@ -30,5 +31,6 @@ export function createProgram(io: ProgramIO = PROCESS_IO): Command {
     // process. Set before the subcommands are added: they copy it when created.
     .exitOverride()
   registerOperationCommand(program, io)
+  registerFaultsCommand(program, io)
   return program
 }

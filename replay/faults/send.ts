@@ -52,6 +52,7 @@ export async function sendFaultDecision(res: ServerResponse, decision: FaultDeci
 
 /** Writes a complete response with its Content-Length (engines use it for transformed answers too). */
 export async function writeFaultResponse(res: ServerResponse, response: FaultResponse): Promise<void> {
+  if (res.destroyed) return
   const body = Buffer.from(response.body, 'utf8')
   res.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) })
   const done = closedOrFinished(res)
