@@ -56,7 +56,8 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
   }
   const record = (entry: FaultLogEntry): void => {
     entries.push(entry)
-    if (entries.length > settings.logLimit) entries = entries.slice(-settings.logLimit)
+    // Trim in batches so that a long run costs O(1) per entry, not a copy of the log each time.
+    if (entries.length >= settings.logLimit * 2) entries = entries.slice(-settings.logLimit)
   }
   const contextFor = (request: FaultRequest, now: number): RenderContext => ({ dialect, now, request, retryAfterFormat: settings.retryAfterFormat })
   const logEntry = (rule: CompiledRule, request: FaultRequest, now: number, occurrence: number, rest: Pick<FaultLogEntry, 'effect' | 'what'> & { reason?: string }): FaultLogEntry => ({
@@ -155,7 +156,7 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
       entries = []
       requestCount = 0
     },
-    log: () => entries.map((entry) => ({ ...entry })),
+    log: () => entries.slice(-settings.logLimit).map((entry) => ({ ...entry })),
   }
 
   function nextFreeId(): string {
