@@ -18,6 +18,7 @@ export interface CompiledRule {
   readonly dialectFault: DialectFault | null
 }
 
+/** What compiling a rule needs from its injector. */
 export interface CompileContext {
   readonly id: string
   readonly dialect: Dialect

@@ -11,6 +11,7 @@ export interface EmbeddedFault {
   readonly created: string
 }
 
+/** The fault to embed, the dialect to shape it for, and which list entry to put in ERROR. */
 export interface ErrorStateOptions {
   readonly fault: EmbeddedFault
   readonly dialect: Dialect

@@ -47,6 +47,7 @@ const OPTIONS: Readonly<Record<string, OptionSpec>> = {
   body: { target: 'fault', field: 'body', read: 'text', kinds: ['status'] },
 }
 
+/** The forms of a `--fault` text, with examples: quoted by errors and `cloudtape faults`. */
 export const FAULT_RULE_SYNTAX =
   '<fault>@<operation-glob>[:<option>,...], e.g. overLimit@servers.create, itemNotFound@servers.get:nth=2, ' +
   'serviceUnavailable@*:p=0.1,seed=7, latency=2s@servers.*, error-state@servers.get:polls=3, or rate-limits'

@@ -27,6 +27,7 @@ export const DEFAULT_RATE_LIMITS: readonly RateLimit[] = [
   { verb: 'POST', uri: '/servers', regex: '^/servers(?:/|$)', value: 1000, unit: 'day' },
 ]
 
+/** How rateLimitRules states Retry-After and names its rules. */
 export interface RateLimitRuleOptions {
   readonly retryAfterFormat?: RetryAfterFormat
   /** Rule ids are `<prefix>-1`, `<prefix>-2`, ... Default `rate-limit`. */

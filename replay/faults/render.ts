@@ -13,6 +13,7 @@ export interface RenderContext {
   readonly retryAfterFormat: RetryAfterFormat
 }
 
+/** Retry-After of an overLimit rule that is not a rate rule and names no time. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 60
 
 type DocumentedFaultAction = Extract<FaultAction, { kind: 'fault' }>

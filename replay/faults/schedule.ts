@@ -45,6 +45,7 @@ export function parseDuration(text: string): number | null {
   return Math.round(Number(found[1]) * (UNIT_MS[found[2] as string] as number))
 }
 
+/** The length of each rate-limit unit. */
 export const RATE_UNIT_MS: Readonly<Record<RateUnit, number>> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000 }
 
 /** A `when` with durations and dates already turned into epoch milliseconds. */

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http'
 import { systemClock, type Clock } from '../../cassettes/clock.js'
 import type { FaultDecision, FaultResponse } from './types.js'
 
+/** The clock latency waits on, and the recorded answer a truncate cuts. */
 export interface SendFaultOptions {
   /** Latency waits on it (a fake clock records the wait and returns at once). */
   readonly clock?: Clock

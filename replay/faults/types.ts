@@ -42,6 +42,7 @@ export interface FaultMatch {
 
 /** Time units of rate limits (001 Table 1.3 uses minute and day). */
 export const RATE_UNITS = ['second', 'minute', 'hour', 'day'] as const
+/** A rate-limit unit. */
 export type RateUnit = (typeof RATE_UNITS)[number]
 
 /**
@@ -72,7 +73,9 @@ export interface FaultWhen {
   readonly max?: number
 }
 
+/** How overLimit states Retry-After: whole seconds, or an HTTP date (RFC 9110 IMF-fixdate). */
 export const RETRY_AFTER_FORMATS = ['seconds', 'http-date'] as const
+/** One of RETRY_AFTER_FORMATS. */
 export type RetryAfterFormat = (typeof RETRY_AFTER_FORMATS)[number]
 
 /** What happens to a request a rule fires on. */
@@ -122,6 +125,7 @@ export type FaultAction =
       readonly details?: string
     }
 
+/** The kinds of action a rule can take. */
 export type FaultActionKind = FaultAction['kind']
 
 /** A rule as the library API, the CLI text and the JSON control API give it. */
@@ -159,7 +163,9 @@ export interface FaultDecision {
   readonly rules: readonly string[]
 }
 
+/** What a rule did to a request, as the log reports it. */
 export const FAULT_EFFECTS = ['answered', 'delayed', 'transformed', 'shadowed', 'skipped'] as const
+/** One of FAULT_EFFECTS. */
 export type FaultEffect = (typeof FAULT_EFFECTS)[number]
 
 /** One line of the injector's log: which rule fired on which request, and what it did. */
@@ -184,6 +190,7 @@ export interface FaultLogEntry {
   readonly reason?: string
 }
 
+/** Options of createFaultInjector (defaults in FAULT_INJECTOR_DEFAULTS). */
 export interface FaultInjectorOptions {
   readonly rules?: readonly FaultRuleSpec[]
   /** The dialect faults are rendered in (a cassette's detected dialect). Default rackspace. */

@@ -8,18 +8,8 @@ import { RATE_UNITS, RETRY_AFTER_FORMATS, type FaultAction, type FaultMatch, typ
 /** Rule ids are safe in control-API URLs (`/_cloudtape/faults/<id>`). */
 export const RULE_ID = /^[\w.-]{1,64}$/
 
+/** Every action kind, in the order error messages list them. */
 export const FAULT_ACTION_KINDS = ['fault', 'status', 'latency', 'reset', 'truncate', 'no-answer', 'error-state', 'false-negative'] as const
-
-const ACTION_FIELDS: Readonly<Record<FaultAction['kind'], readonly string[]>> = {
-  fault: ['kind', 'name', 'message', 'details', 'status', 'retryAfterSeconds', 'retryAfterFormat'],
-  status: ['kind', 'status', 'body', 'contentType', 'headers'],
-  latency: ['kind', 'ms'],
-  reset: ['kind'],
-  truncate: ['kind', 'keepBytes'],
-  'no-answer': ['kind'],
-  'error-state': ['kind', 'resourceId', 'code', 'message', 'details'],
-  'false-negative': ['kind', 'name', 'message', 'details'],
-}
 
 /** Latency and `after` beyond a day are almost surely a unit mistake. */
 const MAX_DURATION_MS = 86_400_000
@@ -92,46 +82,46 @@ function epochMs(check: RuleChecker, value: unknown, field: string): number {
   return ms
 }
 
-function validateAction(check: RuleChecker, value: unknown): FaultAction {
-  const kind = check.oneOf((value as { kind?: unknown } | null)?.kind, 'fault.kind', FAULT_ACTION_KINDS)
-  const action = check.object(value, 'fault', ACTION_FIELDS[kind])
-  const text = (key: string): string | undefined => (action[key] === undefined ? undefined : check.string(action[key], `fault.${key}`))
-  const optional = <T>(key: string, read: (v: unknown) => T): Record<string, T> => (action[key] === undefined ? {} : { [key]: read(action[key]) })
-  const status = (v: unknown): number => check.integer(v, `fault.${kind === 'error-state' ? 'code' : 'status'}`, 100, 599)
-  const messages = { ...optional('message', () => text('message')), ...optional('details', () => text('details')) }
-  switch (kind) {
-    case 'fault':
-      return {
-        kind,
-        name: faultName(check, action['name'], 'fault.name'),
-        ...messages,
-        ...optional('status', status),
-        ...optional('retryAfterSeconds', (v) => check.integer(v, 'fault.retryAfterSeconds', 0, 86_400 * 366)),
-        ...optional('retryAfterFormat', (v) => check.oneOf(v, 'fault.retryAfterFormat', RETRY_AFTER_FORMATS)),
-      } as FaultAction
-    case 'status':
-      return {
-        kind,
-        status: status(action['status']),
-        ...optional('body', (v) => (typeof v === 'string' ? v : check.fail('fault.body', `expected a string, got ${describe(v)}.`))),
-        ...optional('contentType', () => text('contentType')),
-        ...optional('headers', (v) => check.stringRecord(v, 'fault.headers')),
-      } as FaultAction
-    case 'latency':
-      return { kind, ms: durationMs(check, action['ms'], 'fault.ms') }
-    case 'truncate':
-      return { kind, ...optional('keepBytes', (v) => check.integer(v, 'fault.keepBytes', 0)) }
-    case 'error-state':
-      return { kind, ...optional('resourceId', () => text('resourceId')), ...optional('code', status), ...messages } as FaultAction
-    case 'false-negative':
-      return { kind, ...optional('name', (v) => faultName(check, v, 'fault.name')), ...messages } as FaultAction
-    default:
-      return { kind }
-  }
-}
+type FieldReader = (check: RuleChecker, value: unknown, field: string) => unknown
 
-function faultName(check: RuleChecker, value: unknown, field: string): string {
+const text: FieldReader = (check, value, field) => check.string(value, field)
+const anyString: FieldReader = (check, value, field) => (typeof value === 'string' ? value : check.fail(field, `expected a string, got ${describe(value)}.`))
+const status: FieldReader = (check, value, field) => check.integer(value, field, 100, 599)
+const faultName: FieldReader = (check, value, field) => {
   const name = check.string(value, field)
   if (!getFault(name)) check.fail(field, `unknown fault ${JSON.stringify(name)}. Documented faults: ${ALL_FAULT_NAMES.join(', ')}.`)
   return name
+}
+
+/** The fields each action kind takes, with how to read them. */
+const ACTION_FIELDS: Readonly<Record<FaultAction['kind'], Readonly<Record<string, FieldReader>>>> = {
+  fault: {
+    name: faultName,
+    message: text,
+    details: text,
+    status,
+    retryAfterSeconds: (check, value, field) => check.integer(value, field, 0, 86_400 * 366),
+    retryAfterFormat: (check, value, field) => check.oneOf(value, field, RETRY_AFTER_FORMATS),
+  },
+  status: { status, body: anyString, contentType: text, headers: (check, value, field) => check.stringRecord(value, field) },
+  latency: { ms: (check, value, field) => durationMs(check, value, field) },
+  reset: {},
+  truncate: { keepBytes: (check, value, field) => check.integer(value, field, 0) },
+  'no-answer': {},
+  'error-state': { resourceId: text, code: status, message: text, details: text },
+  'false-negative': { name: faultName, message: text, details: text },
+}
+
+const REQUIRED_FIELDS: Readonly<Partial<Record<FaultAction['kind'], readonly string[]>>> = { fault: ['name'], status: ['status'], latency: ['ms'] }
+
+function validateAction(check: RuleChecker, value: unknown): FaultAction {
+  const kind = check.oneOf((value as { kind?: unknown } | null)?.kind, 'fault.kind', FAULT_ACTION_KINDS)
+  const readers = ACTION_FIELDS[kind]
+  const action = check.object(value, 'fault', ['kind', ...Object.keys(readers)])
+  const required = REQUIRED_FIELDS[kind] ?? []
+  const result: Record<string, unknown> = { kind }
+  for (const [field, read] of Object.entries(readers)) {
+    if (action[field] !== undefined || required.includes(field)) result[field] = read(check, action[field], `fault.${field}`)
+  }
+  return result as FaultAction
 }
