@@ -134,9 +134,11 @@ const AFTER_FAULT = new Set(['metadata', 'addresses', 'link'])
 
 function setXmlError(text: string, element: XmlTag, fault: ReturnType<typeof faultFields>): string {
   const statusPattern = /(\sstatus\s*=\s*)(?:"[^"]*"|'[^']*')/
-  const withStatus = statusPattern.test(element.text)
-    ? element.text.replace(statusPattern, '$1"ERROR"')
-    : element.text.replace(/\s*\/?>$/, (end) => ` status="ERROR"${end}`)
+  const withStatus = (
+    statusPattern.test(element.text)
+      ? element.text.replace(statusPattern, '$1"ERROR"')
+      : element.text.replace(/\s*\/?>$/, (end) => ` status="ERROR"${end}`)
+  ).replace(/(\sOS-EXT-STS:vm_state\s*=\s*)(?:"[^"]*"|'[^']*')/, '$1"error"')
   const faultXml = renderXmlFault(fault)
   if (element.selfClosing) {
     const open = withStatus.replace(/\s*\/>$/, '>')

@@ -88,7 +88,7 @@ describe('a server turns to ERROR while it is polled', () => {
 
   test('in a detail list, only the server the rule names, JSON and XML', () => {
     const list = { servers: [{ id: 'a', status: 'ACTIVE' }, { id: 'b', status: 'BUILD' }] }
-    const xml = '<servers xmlns="http://docs.openstack.org/compute/api/v1.1"><server id="a" status="ACTIVE"/><server id="b" status="BUILD"><image id="i"/></server></servers>'
+    const xml = '<servers xmlns="http://docs.openstack.org/compute/api/v1.1" xmlns:OS-EXT-STS="http://docs.openstack.org/compute/ext/extended_status/api/v1.1"><server id="a" status="ACTIVE"/><server id="b" status="BUILD" OS-EXT-STS:vm_state="building"><image id="i"/></server></servers>'
     const injector = createFaultInjector({ rules: [{ match: { operation: 'servers.listDetail' }, fault: { kind: 'error-state', resourceId: 'b' } }] })
     const sent = injector.transformResponse(request('GET', '/v2/1/servers/detail'), { status: 200, headers: {}, body: JSON.stringify(list) })
     expect(JSON.parse(sent.body).servers.map((server: { status: string }) => server.status)).toEqual(['ACTIVE', 'ERROR'])
@@ -97,6 +97,7 @@ describe('a server turns to ERROR while it is polled', () => {
     const servers = parseXml(sentXml)['servers']['server']
     expect(servers.map((server: Record<string, string>) => server['@status'])).toEqual(['ACTIVE', 'ERROR'])
     expect(servers[1].fault['@code']).toBe('500')
+    expect(servers[1]['@OS-EXT-STS:vm_state']).toBe('error')
   })
 
   test('shows the 413 of a server that lost a quota race in the nova dialect (no details, as Nova)', () => {
