@@ -23,6 +23,7 @@ export interface CompileContext {
   readonly id: string
   readonly dialect: Dialect
   readonly seed: number
+  /** The time origin of the rule's `after`: when it is added. */
   readonly startedAt: number
 }
 

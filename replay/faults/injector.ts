@@ -43,7 +43,6 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
   const faultSince = new Map<string, number>()
   const requestNumbers = new WeakMap<FaultRequest, number>()
   let entries: FaultLogEntry[] = []
-  let startedAt = clock.now()
   let requestCount = 0
   let nextId = 1
 
@@ -132,7 +131,7 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
       if (rules.some((rule) => rule.id === id)) {
         throw new CloudtapeError('ERR_CLOUDTAPE_FAULT_RULE', `Cannot add fault rule "${id}": a rule with this id exists. Remove it first or give another id.`)
       }
-      const rule = compileRule(valid, { id, dialect, seed: settings.seed, startedAt })
+      const rule = compileRule(valid, { id, dialect, seed: settings.seed, startedAt: clock.now() })
       rules.push(rule)
       return infoOf(rule)
     },
@@ -150,8 +149,8 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
       entries = []
     },
     reset() {
-      startedAt = clock.now()
-      for (const rule of rules) rule.schedule.reset(startedAt)
+      const now = clock.now()
+      for (const rule of rules) rule.schedule.reset(now)
       faultSince.clear()
       entries = []
       requestCount = 0

@@ -60,7 +60,7 @@ export interface FaultWhen {
   readonly times?: number
   /** The nth matching request and every one after it (an async ERROR after n polls is `from: n + 1`). */
   readonly from?: number
-  /** Milliseconds after the injector started (or was reset); or a duration text such as `30s`. */
+  /** Milliseconds after the rule was added (or the injector reset); or a duration text such as `30s`. */
   readonly after?: number | string
   /** From this time on (epoch ms or an ISO date), on the injector's clock. */
   readonly at?: number | string

@@ -106,6 +106,18 @@ describe('when a rule fires', () => {
     expect(injector.decide(getServer())).toBeNull()
   })
 
+  test('counts after from when the rule was added, and from a reset', () => {
+    const clock = createFakeClock(0)
+    const injector = createFaultInjector({ clock })
+    clock.advance(60_000)
+    injector.add({ when: { after: '10s' }, fault: notFound })
+    expect(injector.decide(getServer())).toBeNull()
+    clock.advance(10_000)
+    expect(injector.decide(getServer())).not.toBeNull()
+    injector.reset()
+    expect(injector.decide(getServer())).toBeNull()
+  })
+
   test('fires from an absolute time', () => {
     const clock = createFakeClock('2011-06-09T10:00:00Z')
     const injector = createFaultInjector({ clock, rules: [{ when: { at: '2011-06-09T10:05:00Z' }, fault: notFound }] })
