@@ -145,3 +145,17 @@ export function findBadUuids(text: string): string[] {
 export function linkTenants(body: string): string[] {
   return [...new Set([...body.matchAll(/servers\.api\.rackspacecloud\.com\/(?:v2\/)?(\d+)\//g)].map((match) => match[1] as string))]
 }
+
+/** Absolute URLs (links, Location, catalog endpoints) with whitespace inside: a wrap joined badly. */
+export function findBrokenUrls(text: string): string[] {
+  return [...text.matchAll(/(?:"|=\\?")(https?:\/\/[^"\\]*)/g)].map((match) => match[1] as string).filter((url) => /\s/.test(url))
+}
+
+/** Personality file contents (JSON "contents", XML <file>) that are not canonical base64. */
+export function findBadPersonality(body: string): string[] {
+  const values = [
+    ...[...body.matchAll(/"contents"\s*:\s*"([^"]*)"/g)].map((match) => match[1] as string),
+    ...[...body.matchAll(/<file\b[^>]*>([^<]*)<\/file>/g)].map((match) => (match[1] as string).trim()),
+  ]
+  return values.filter((value) => Buffer.from(value, 'base64').toString('base64') !== value)
+}

@@ -2,7 +2,7 @@ import { expect } from 'vitest'
 import { documentedCodes, getOperation } from '../../cassettes/operation-catalog.js'
 import { resolveOperation } from '../../cassettes/resolve-operation.js'
 import type { ExampleExchange } from '../../scripts/library/example-schema.js'
-import { checkBody, findBadUuids, findDebris, linkTenants, type XmlRoot } from './example-checks.js'
+import { checkBody, findBadPersonality, findBadUuids, findBrokenUrls, findDebris, linkTenants, type XmlRoot } from './example-checks.js'
 
 const COMPUTE_V11 = 'http://docs.openstack.org/compute/api/v1.1'
 const COMMON_V10 = 'http://docs.openstack.org/common/api/v1.0'
@@ -53,6 +53,8 @@ export function checkExchange(operation: string, format: 'json' | 'xml', exchang
   }
   expect(findDebris(exchange), 'text-dump debris').toEqual([])
   expect(findBadUuids(JSON.stringify(exchange)), 'UUID-shaped values that are not hex').toEqual([])
+  expect(findBrokenUrls(JSON.stringify(exchange)), 'URLs with whitespace inside').toEqual([])
+  expect(findBadPersonality(request.body ?? ''), 'personality contents that are not base64').toEqual([])
   const tenant = resolved.params['tenant_id']
   if (tenant !== undefined && response.body !== null) {
     expect(linkTenants(response.body).filter((linked) => linked !== tenant), 'links to another tenant').toEqual([])
