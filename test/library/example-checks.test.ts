@@ -18,6 +18,7 @@ describe('example checks', () => {
 
   test('fails on malformed XML and reads the root namespace of valid XML', () => {
     expect(() => checkXml('<network id="public"><ip version="6" addr "::babe:67.23.10.132"/></network>')).toThrow('not well-formed')
+    expect(() => checkXml('<atom:link xmlns:atom="http://www.w3.org/2005/Atom" href="http://x/images?limit=1&marker=52415800"/>')).toThrow('a bare "&"')
     expect(checkXml('<?xml version="1.0"?>\n<a:meta xmlns:a="urn:x" key="Label">Web</a:meta>')).toEqual({ name: 'meta', namespace: 'urn:x' })
     expect(checkXml('<adminPass>eBHcCgGBVj6Z</adminPass>')).toEqual({ name: 'adminPass', namespace: null })
   })

@@ -59,6 +59,9 @@ export interface XmlRoot {
 export function checkXml(text: string): XmlRoot {
   const valid = XMLValidator.validate(text)
   if (valid !== true) throw new Error(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`)
+  // The validator lets a bare "&" through; 001 prints next links as ...?limit=1&marker=...
+  const bareAmpersand = /&(?!(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);)/i.exec(text)
+  if (bareAmpersand) throw new Error(`not well-formed XML: a bare "&" at offset ${bareAmpersand.index} (write &amp;)`)
   const nodes = ORDERED.parse(text) as OrderedNode[]
   const roots = nodes.filter((node) => elementName(node) !== null)
   if (roots.length !== 1) throw new Error(`expected one root element, found ${roots.length}`)
