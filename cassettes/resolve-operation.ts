@@ -149,9 +149,11 @@ function splitUrl(url: string): SplitUrl {
   const last = segments.at(-1)
   const suffix = last === undefined ? null : /\.(json|xml)$/i.exec(last)
   let suffixFormat: BodyFormat | null = null
-  if (suffix && last !== undefined && last.length > suffix[0].length) {
+  if (suffix && last !== undefined) {
     suffixFormat = (suffix[1] as string).toLowerCase() as BodyFormat
-    segments[segments.length - 1] = last.slice(0, -suffix[0].length)
+    // `/.xml` and `/v2/.xml` (001 §1.9) put the suffix in a segment of its own.
+    if (last.length > suffix[0].length) segments[segments.length - 1] = last.slice(0, -suffix[0].length)
+    else segments.pop()
   }
   return { segments, query, suffixFormat }
 }

@@ -112,6 +112,12 @@ describe('resolveOperation: URL forms', () => {
     expect(resolveOperation({ method: 'POST', url: 'http://127.0.0.1:5000/identity/v2.0/tokens' }).key).toBe('identity.tokens.create')
   })
 
+  test('resolves the version documents with the suffix in a segment of its own (001 Examples 1.28, 1.33)', () => {
+    expect(resolveOperation({ method: 'GET', url: 'https://dfw.servers.api.rackspacecloud.com/.xml' })).toMatchObject({ key: 'versions.list', format: 'xml' })
+    expect(resolveOperation({ method: 'GET', url: 'https://dfw.servers.api.rackspacecloud.com/v2/.xml' })).toMatchObject({ key: 'versions.get', format: 'xml' })
+    expect(resolveOperation({ method: 'GET', url: '/v2/1/servers/.json', accept: 'application/xml' })).toMatchObject({ key: 'servers.list', format: 'json' })
+  })
+
   test('picks the format from the suffix, then Accept, then the body type', () => {
     expect(resolveOperation({ method: 'GET', url: '/v2/1/flavors', accept: 'application/xml' }).format).toBe('xml')
     expect(resolveOperation({ method: 'GET', url: '/v2/1/flavors.json', accept: 'application/xml' }).format).toBe('json')
