@@ -1,0 +1,132 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { XMLValidator } from 'fast-xml-parser'
+import { describe, expect, test } from 'vitest'
+import { isCloudtapeError } from '../../cassettes/errors.js'
+import { documentedCodes, getOperation } from '../../cassettes/operation-catalog.js'
+import { resolveOperation } from '../../cassettes/resolve-operation.js'
+import { parseLibraryExample, type LibraryExample } from '../../scripts/library/example-schema.js'
+
+const DIR = fileURLToPath(new URL('../../scripts/library/examples/hp/', import.meta.url))
+
+const FILES = readdirSync(DIR)
+  .filter((name) => name.endsWith('.json'))
+  .sort()
+
+const EXAMPLES: ReadonlyArray<readonly [string, LibraryExample]> = FILES.map((name) => [
+  name,
+  parseLibraryExample(readFileSync(DIR + name, 'utf8'), `examples/hp/${name}`),
+])
+
+/** Prefixes (element or attribute) a document uses that no xmlns:prefix declares. */
+function undeclaredPrefixes(xml: string): string[] {
+  const used = new Set<string>()
+  for (const match of xml.matchAll(/<\/?([A-Za-z][\w.-]*):[\w.-]+/g)) used.add(match[1] as string)
+  for (const match of xml.matchAll(/\s([A-Za-z][\w.-]*):[\w.-]+\s*=/g)) used.add(match[1] as string)
+  used.delete('xmlns')
+  const declared = new Set([...xml.matchAll(/xmlns:([\w.-]+)\s*=/g)].map((match) => match[1] as string))
+  return [...used].filter((prefix) => !declared.has(prefix))
+}
+
+/** Throws when a body does not parse as what its content type says. */
+function assertBodyParses(body: string | null, contentType: string | undefined, where: string): void {
+  if (body === null) return
+  expect(contentType, `${where} has a body but no content-type`).toBeDefined()
+  if (/json/.test(contentType ?? '')) {
+    expect(() => JSON.parse(body), `${where} is not valid JSON`).not.toThrow()
+    return
+  }
+  expect(contentType, `${where}: unexpected content-type`).toMatch(/xml/)
+  expect(XMLValidator.validate(body), `${where} is not well-formed XML`).toBe(true)
+  expect(undeclaredPrefixes(body), `${where} uses undeclared namespace prefixes`).toEqual([])
+}
+
+describe('hp library examples (scripts/library/examples/hp)', () => {
+  test('finds example files to check', () => {
+    expect(FILES.length).toBeGreaterThan(0)
+  })
+
+  test.each(EXAMPLES)('%s is named after its operation and format, in the hp dialect', (name, example) => {
+    expect(name).toBe(`${example.operation}.${example.format}.json`)
+    expect(example.dialect).toBe('hp')
+  })
+
+  test.each(EXAMPLES)('%s cites 003 sections and lists its repairs', (_name, example) => {
+    expect(example.sources.length).toBeGreaterThan(0)
+    for (const source of example.sources) {
+      expect(source.document).toBe('003')
+      expect(source.section).toMatch(/^§\d+(\.\d+)*$/)
+      for (const repair of source.repairs) expect(repair.trim().length).toBeGreaterThan(10)
+    }
+  })
+
+  test.each(EXAMPLES)('%s has bodies that parse as their content type says', (name, example) => {
+    assertBodyParses(example.request.body, example.request.headers['content-type'], `${name} request`)
+    assertBodyParses(example.response.body, example.response.headers['content-type'], `${name} response`)
+  })
+
+  test.each(EXAMPLES)('%s answers in the format it asks for', (_name, example) => {
+    expect(example.request.headers['accept']).toBe(`application/${example.format}`)
+    const responseType = example.response.headers['content-type']
+    if (example.response.body !== null) expect(responseType).toContain(example.format)
+  })
+
+  test.each(EXAMPLES)('%s resolves to its declared operation', (_name, example) => {
+    const resolved = resolveOperation({
+      method: example.request.method,
+      url: example.request.url,
+      body: example.request.body,
+      contentType: example.request.headers['content-type'],
+      accept: example.request.headers['accept'],
+    })
+    expect(resolved.reason).toBeUndefined()
+    expect(resolved.key).toBe(example.operation)
+    expect(resolved.documented).toBe(true)
+    expect(resolved.format).toBe(example.format)
+  })
+
+  test.each(EXAMPLES)('%s answers with a documented hp status', (_name, example) => {
+    const operation = getOperation(example.operation)
+    expect(operation?.dialects).toContain('hp')
+    expect(documentedCodes(operation!, 'hp')).toContain(example.response.status)
+  })
+})
+
+describe('parseLibraryExample', () => {
+  const [, valid] = EXAMPLES[0] ?? []
+  const validText = JSON.stringify(valid)
+
+  function codeOf(run: () => unknown): string | undefined {
+    try {
+      run()
+    } catch (error) {
+      return isCloudtapeError(error) ? error.code : 'not a CloudtapeError'
+    }
+    return undefined
+  }
+
+  test('fails with ERR_CLOUDTAPE_CASSETTE_INVALID when the file is not JSON', () => {
+    expect(codeOf(() => parseLibraryExample('{"operation": ', 'broken.json'))).toBe('ERR_CLOUDTAPE_CASSETTE_INVALID')
+    expect(() => parseLibraryExample('', 'empty.json')).toThrow(/empty\.json is not valid JSON/)
+  })
+
+  test('fails naming the JSON path when a field is missing or mistyped', () => {
+    const mutate = (change: (value: Record<string, any>) => void): string => {
+      const value = JSON.parse(validText) as Record<string, any>
+      change(value)
+      return JSON.stringify(value)
+    }
+    expect(() => parseLibraryExample(mutate((v) => delete v['sources']), 'x.json')).toThrow(/at \$\.sources/)
+    expect(() => parseLibraryExample(mutate((v) => (v['response'].status = '200')), 'x.json')).toThrow(/at \$\.response\.status/)
+    expect(() => parseLibraryExample(mutate((v) => (v['format'] = 'yaml')), 'x.json')).toThrow(/must be one of: json, xml/)
+    expect(() => parseLibraryExample(mutate((v) => (v['request'].headers['Accept'] = 'x')), 'x.json')).toThrow(/lowercase/)
+    expect(() => parseLibraryExample(mutate((v) => (v['request'].url = '/v2/1/servers')), 'x.json')).toThrow(/absolute/)
+    expect(() => parseLibraryExample(mutate((v) => (v['sources'][0].repairs = 'none')), 'x.json')).toThrow(/repairs/)
+    expect(() => parseLibraryExample(mutate((v) => (v['extra'] = 1)), 'x.json')).toThrow(/at \$\.extra: it is not a field/)
+    expect(codeOf(() => parseLibraryExample('[]', 'x.json'))).toBe('ERR_CLOUDTAPE_CASSETTE_INVALID')
+  })
+
+  test('round-trips a valid example unchanged', () => {
+    expect(parseLibraryExample(validText, 'x.json')).toEqual(valid)
+  })
+})
