@@ -3,7 +3,7 @@ export { CloudtapeError, isCloudtapeError, assertOneOf, CLOUDTAPE_ERROR_CODES } 
 export type { CloudtapeErrorCode } from './errors.js'
 export { systemClock, createFakeClock, isoSeconds } from './clock.js'
 export type { Clock, FakeClock } from './clock.js'
-export { OPERATIONS, DIALECTS, HTTP_METHODS, getOperation, documentedCodes } from './operation-catalog.js'
+export { OPERATIONS, DIALECTS, HTTP_METHODS, CODE_CORRECTIONS, getOperation, documentedCodes } from './operation-catalog.js'
 export type { Operation, Dialect, CatalogDialect, HttpMethod } from './operation-catalog.js'
 export { resolveOperation, isFallbackKey } from './resolve-operation.js'
 export type { ResolveOperationInput, ResolvedOperation, BodyFormat } from './resolve-operation.js'

@@ -42,6 +42,20 @@ function parseCodes(codes: string): Operation['codes'] {
   return { rackspace: toList(rackspace), hp: toList(hp ?? rackspace) }
 }
 
+/**
+ * Where a document contradicts the operations table, both answers are documented codes.
+ * keypairs.create: the table gives hp 200, but 003 §4.4.9.2 says "Normal Response Code(s): 202".
+ */
+export const CODE_CORRECTIONS: Readonly<Record<string, Partial<Operation['codes']> & { readonly note: string }>> = {
+  'keypairs.create': { hp: [200, 202], note: '003 §4.4.9.2 gives 202 where operations.tsv gives 200 for hp' },
+}
+
+function withCorrections(key: string, codes: Operation['codes']): Operation['codes'] {
+  const correction = CODE_CORRECTIONS[key]
+  if (!correction) return codes
+  return { rackspace: correction.rackspace ?? codes.rackspace, hp: correction.hp ?? codes.hp }
+}
+
 function toOperation(row: OperationRow): Operation {
   return {
     key: row.key,
@@ -49,7 +63,7 @@ function toOperation(row: OperationRow): Operation {
     template: row.template,
     action: row.action,
     dialects: row.dialects as CatalogDialect[],
-    codes: parseCodes(row.codes),
+    codes: withCorrections(row.key, parseCodes(row.codes)),
     source: row.source,
   }
 }
