@@ -1,0 +1,18 @@
+// Public API of upstream/: a documented-behaviour Cloud Servers endpoint for tests, the demo and
+// benchmarks. Every export by name (no `export *`).
+export { startFakeCloud } from './fake-cloud.js'
+export type { FakeCloud } from './fake-cloud.js'
+export { DEFAULTS as FAKE_CLOUD_DEFAULTS } from './options.js'
+export type { FakeCloudOptions, FakeCloudCredentials } from './options.js'
+export { UPSTREAM_DIALECTS } from './dialects/profile.js'
+export type { UpstreamDialect } from './dialects/profile.js'
+export { SWITCH_KINDS, TRANSPORT_SWITCH_KINDS, COMPRESS_ENCODINGS } from './switches.js'
+export type { SwitchKind, TransportSwitchKind, CompressEncoding, SwitchOptions, SwitchHandle, SwitchBoard, SwitchDecision } from './switches.js'
+export type { LoggedRequest } from './request-log.js'
+export type { CatalogService, CatalogEndpoint } from './catalog.js'
+export { SERVER_STATUSES } from './server-lifecycle.js'
+export type { ServerStatus } from './server-lifecycle.js'
+export { IMPLEMENTED_OPERATIONS } from './compute/dispatch.js'
+export { PUBLIC_NETWORK_ID, SERVICENET_NETWORK_ID } from './server-factory.js'
+export { createSeededRandom } from './random.js'
+export type { SeededRandom, RandomStream } from './random.js'
