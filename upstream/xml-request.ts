@@ -37,7 +37,9 @@ export function parseXmlRequest(text: string): XmlRequestResult {
   const roots = Object.keys(parsed)
   if (roots.length !== 1) return { error: 'expected exactly one root element' }
   const rootName = roots[0] as string
-  return { value: convertRoot(localName(rootName), parsed[rootName]) }
+  // A root named like a repeated element (`<meta>`) comes back as a one-item list.
+  const root = parsed[rootName]
+  return { value: convertRoot(localName(rootName), Array.isArray(root) ? root[0] : root) }
 }
 
 function convertRoot(root: string, node: unknown): Record<string, unknown> {

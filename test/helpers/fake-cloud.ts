@@ -64,7 +64,7 @@ export async function computeJson(cloud: FakeCloud, region: string, path: string
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text), headers: response.headers }
 }
 
-const XML = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', ignoreDeclaration: true, isArray: (name) => ['server', 'image', 'flavor', 'meta', 'atom:link', 'network', 'ip', 'extension', 'limit', 'rate', 'service', 'endpoint'].includes(name) })
+const XML = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', ignoreDeclaration: true, parseTagValue: false, isArray: (name) => ['server', 'image', 'flavor', 'meta', 'atom:link', 'network', 'ip', 'extension', 'limit', 'rate', 'service', 'endpoint'].includes(name) })
 
 /** Parses an XML answer with attributes as `@name`; repeated elements are arrays. */
 export function parseXml(text: string): any {

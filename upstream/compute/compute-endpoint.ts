@@ -1,12 +1,13 @@
-import { resolveOperation, type BodyFormat, type ResolvedOperation } from '../../cassettes/index.js'
+import { resolveOperation, type ResolvedOperation } from '../../cassettes/index.js'
 import type { RegionState } from '../compute-state.js'
 import { ApiFault } from '../http/api-fault.js'
+import { negotiateFormat } from '../http/negotiate-format.js'
 import { parseRequestBody } from '../http/request-body.js'
 import { header, type Endpoint, type IncomingRequest, type Route } from '../http/serve-request.js'
 import type { CloudRuntime } from '../runtime.js'
 import { dispatchCompute } from './dispatch.js'
 
-/** `/.xml` and `/v2/.xml`: a bare suffix segment picks the format (001 §1.9.1, §1.9.2). */
+/** `/.xml` and `/v2/.xml`: a bare suffix segment, which picks the format only (001 §1.9.1, §1.9.2). */
 const BARE_SUFFIX = /\/\.(json|xml)(?=$|\?)/i
 
 /** The compute API of one region, on its own origin. */
@@ -24,8 +25,7 @@ export function createComputeEndpoint(runtime: CloudRuntime, region: RegionState
 }
 
 function routeCompute(runtime: CloudRuntime, region: RegionState, request: IncomingRequest): Route {
-  const suffix = BARE_SUFFIX.exec(request.url)
-  const url = suffix ? request.url.replace(BARE_SUFFIX, '/') : request.url
+  const url = request.url.replace(BARE_SUFFIX, '/')
   const resolved = resolveOperation({
     method: request.method,
     url,
@@ -33,10 +33,9 @@ function routeCompute(runtime: CloudRuntime, region: RegionState, request: Incom
     contentType: header(request, 'content-type'),
     accept: header(request, 'accept'),
   })
-  const format: BodyFormat = suffix ? ((suffix[1] as string).toLowerCase() as BodyFormat) : resolved.format
   return {
     operation: resolved.key,
-    format,
+    format: negotiateFormat(request.url, header(request, 'accept')),
     answer: () => {
       authenticate(runtime, resolved, request)
       const body = request.method === 'POST' || request.method === 'PUT' ? parseRequestBody(request.body, header(request, 'content-type')) : undefined

@@ -2,6 +2,7 @@ import { resolveOperation } from '../../cassettes/index.js'
 import type { CatalogService } from '../catalog.js'
 import { ApiFault } from '../http/api-fault.js'
 import { documentReply, type Reply } from '../http/reply.js'
+import { negotiateFormat } from '../http/negotiate-format.js'
 import { parseRequestBody } from '../http/request-body.js'
 import { header, type Endpoint, type IncomingRequest, type Route } from '../http/serve-request.js'
 import type { CloudRuntime } from '../runtime.js'
@@ -26,10 +27,10 @@ interface IdentitySetup {
 }
 
 function routeIdentity(runtime: CloudRuntime, request: IncomingRequest, setup: IdentitySetup): Route {
-  const resolved = resolveOperation({ method: request.method, url: request.url, contentType: header(request, 'content-type'), accept: header(request, 'accept') })
+  const resolved = resolveOperation({ method: request.method, url: request.url })
   return {
     operation: resolved.key,
-    format: resolved.format,
+    format: negotiateFormat(request.url, header(request, 'accept')),
     answer: () => {
       if (resolved.key === 'identity.tokens.create') return createToken(runtime, request, setup)
       if (resolved.path === '/v2.0/tokens') throw new ApiFault('badMethod', `${request.method} is not allowed on /v2.0/tokens: authenticate with POST.`)
