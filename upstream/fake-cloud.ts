@@ -10,7 +10,7 @@ import { serveRequest, type Endpoint, type ServeContext } from './http/serve-req
 import { createIdentityEndpoint } from './identity/identity-endpoint.js'
 import { resolveOptions, type FakeCloudCredentials, type FakeCloudOptions, type ResolvedOptions } from './options.js'
 import { createSeededRandom } from './random.js'
-import { createRequestLog, type LoggedRequest } from './request-log.js'
+import { createRequestLog, type LoggedRequest, type RequestLog } from './request-log.js'
 import { createRuntime, type CloudRuntime } from './runtime.js'
 import { createSwitchBoard, type SwitchBoard } from './switches.js'
 
@@ -63,22 +63,43 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
   for (const switchOptions of resolved.switches) switches.add(switchOptions)
   const servers = await Promise.all([resolved.host, ...resolved.regions.map(() => resolved.host)].map(listen))
   const [identityServer, ...computeServers] = servers as [Server, ...Server[]]
-  const random = createSeededRandom(resolved.seed)
-  const account = createAccount(resolved.profile, random, resolved.credentials)
-  const tokens = createTokenIssuer(resolved.profile, random, resolved.clock)
-  const runtime = createRuntime({ profile: resolved.profile, clock: resolved.clock, random, account, tokens, buildPolls: resolved.buildPolls, actionPolls: resolved.actionPolls })
+  const runtime = createCloudRuntime(resolved)
   const identityUrl = `${origin(identityServer, resolved.host)}/v2.0`
   const regions = startRegions(runtime, resolved, computeServers)
-  const catalog = buildServiceCatalog(resolved.profile.dialect, account, { identityUrl, compute: new Map(regions.map((region) => [region.name, region.origin])) })
+  const compute = new Map(regions.map((region) => [region.name, region.origin]))
+  const catalog = buildServiceCatalog(resolved.profile.dialect, runtime.account, { identityUrl, compute })
   const log = createRequestLog(resolved.requestLogLimit)
   const context: ServeContext = { profile: resolved.profile, clock: resolved.clock, switches, log, maxBodyBytes: resolved.maxBodyBytes }
   attach(identityServer, createIdentityEndpoint(runtime, identityUrl, () => catalog, resolved.regions[0] as string), context)
   regions.forEach((region, index) => attach(computeServers[index] as Server, createComputeEndpoint(runtime, region), context))
+  return describeCloud({ runtime, regions, identityUrl, catalog, log, switches, servers })
+}
+
+function createCloudRuntime(resolved: ResolvedOptions): CloudRuntime {
+  const random = createSeededRandom(resolved.seed)
+  const account = createAccount(resolved.profile, random, resolved.credentials)
+  const tokens = createTokenIssuer(resolved.profile, random, resolved.clock)
+  return createRuntime({ profile: resolved.profile, clock: resolved.clock, random, account, tokens, buildPolls: resolved.buildPolls, actionPolls: resolved.actionPolls })
+}
+
+interface CloudParts {
+  readonly runtime: CloudRuntime
+  readonly regions: readonly RegionState[]
+  readonly identityUrl: string
+  readonly catalog: readonly CatalogService[]
+  readonly log: RequestLog
+  readonly switches: SwitchBoard
+  readonly servers: readonly Server[]
+}
+
+function describeCloud(parts: CloudParts): FakeCloud {
+  const { runtime, regions, log, servers } = parts
+  const { account, tokens, profile } = runtime
   const connections = countConnections(servers)
   return {
-    dialect: resolved.profile.dialect,
-    identityUrl,
-    regions: resolved.regions,
+    dialect: profile.dialect,
+    identityUrl: parts.identityUrl,
+    regions: regions.map((region) => region.name),
     computeUrls: Object.fromEntries(regions.map((region) => [region.name, `${region.origin}/v2/${account.tenantId}`])),
     computeOrigins: Object.fromEntries(regions.map((region) => [region.name, region.origin])),
     credentials: account.credentials,
@@ -88,14 +109,14 @@ export async function startFakeCloud(options: FakeCloudOptions = {}): Promise<Fa
     get token() {
       return tokens.issue().id
     },
-    catalog,
+    catalog: parts.catalog,
     baseImages: [...(regions[0]?.images.values() ?? [])].map((image) => ({ id: image.id, name: image.name })),
-    flavorIds: resolved.profile.flavors.map((flavor) => flavor.id),
+    flavorIds: profile.flavors.map((flavor) => flavor.id),
     requests: log.entries,
     get connections() {
       return connections.count
     },
-    switches,
+    switches: parts.switches,
     revokeToken: () => tokens.revoke(),
     close: () => closeAll(servers),
   }

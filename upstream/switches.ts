@@ -12,6 +12,11 @@ import type { UpstreamDialect } from './dialects/profile.js'
  * - `invalidResponse`: answers with bytes that are not HTTP.
  * - `compress`: compresses the body (`encoding`) even if the client did not ask for it.
  * - `fault`: answers with a documented fault (`fault`, e.g. overLimit with `retryAfterSeconds`).
+ * - `asyncFault`: the server or image the request names turns ERROR with an embedded fault
+ *   (`code`, `message`, `details`; 001 §1.11.2), e.g. on the nth GET poll of `servers.get`.
+ *
+ * `hang` and `resetBeforeHeaders` stop a request before it is processed; the others damage an
+ * answer to a request that was.
  */
 export const SWITCH_KINDS = [
   'slow',
@@ -23,6 +28,7 @@ export const SWITCH_KINDS = [
   'invalidResponse',
   'compress',
   'fault',
+  'asyncFault',
 ] as const
 export type SwitchKind = (typeof SWITCH_KINDS)[number]
 
@@ -54,6 +60,8 @@ export interface SwitchOptions {
   readonly details?: string
   /** `fault` overLimit: the Retry-After delay (and retryAt for rackspace). Default 60. */
   readonly retryAfterSeconds?: number
+  /** `asyncFault`: the embedded fault's code. Default 500. */
+  readonly code?: number
 }
 
 /** A switch that is set: how often it matched and fired; `off()` removes it. */
@@ -70,6 +78,7 @@ export interface SwitchDecision {
   readonly transport: TransportSwitchKind | null
   readonly compress: CompressEncoding | null
   readonly fault: SwitchOptions | null
+  readonly asyncFault: SwitchOptions | null
 }
 
 interface ArmedSwitch extends SwitchHandle {
@@ -114,14 +123,15 @@ export function createSwitchBoard(dialect: UpstreamDialect, targets: readonly st
 }
 
 function decide(armed: readonly ArmedSwitch[], operation: string, target: string): SwitchDecision | null {
-  let decision: { delayMs: number; transport: TransportSwitchKind | null; compress: CompressEncoding | null; fault: SwitchOptions | null } | null = null
+  let decision: { -readonly [K in keyof SwitchDecision]: SwitchDecision[K] } | null = null
   for (const entry of armed) {
     if (!fires(entry, operation, target)) continue
-    decision ??= { delayMs: 0, transport: null, compress: null, fault: null }
+    decision ??= { delayMs: 0, transport: null, compress: null, fault: null, asyncFault: null }
     const { options } = entry
     if (options.kind === 'slow') decision.delayMs += options.delayMs ?? 0
     else if (options.kind === 'compress') decision.compress ??= options.encoding ?? 'gzip'
     else if (options.kind === 'fault') decision.fault ??= options
+    else if (options.kind === 'asyncFault') decision.asyncFault ??= options
     else decision.transport ??= options.kind
   }
   return decision
@@ -153,6 +163,9 @@ function validateSwitch(options: SwitchOptions, dialect: UpstreamDialect, target
     const names = faultsForDialect(dialect).map((fault) => fault.name)
     assertOneOf(`fault for the ${dialect} dialect`, options.fault, names)
     assertDuration('retryAfterSeconds', options.retryAfterSeconds, false)
+  }
+  if (options.code !== undefined && !(Number.isInteger(options.code) && options.code >= 400 && options.code <= 599)) {
+    throw new CloudtapeError('ERR_CLOUDTAPE_INVALID_OPTION', `Invalid switch option code: ${String(options.code)}. Expected an HTTP error code from 400 to 599.`)
   }
 }
 

@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib'
 import { describe, expect, test } from 'vitest'
 import { isCloudtapeError } from '../../cassettes/index.js'
 import type { FakeCloud } from '../../upstream/index.js'
-import { compute, computeJson, createServer, json, passwordAuthBody, postTokens, startTestCloud } from '../helpers/fake-cloud.js'
+import { compute, computeJson, createServer, json, parseXml, passwordAuthBody, postTokens, startTestCloud } from '../helpers/fake-cloud.js'
 
 /** Why a fetch failed: undici's error code or the system one, from the error's cause chain. */
 async function failure(promise: Promise<unknown>): Promise<string> {
@@ -172,6 +172,32 @@ describe('fault switches', () => {
     expect(cloud.switches.list()).toEqual([])
   })
 
+  test('asyncFault: the polled server turns ERROR with the embedded fault (001 Examples 1.53, 1.54)', async () => {
+    const { cloud } = await startTestCloud({ buildPolls: 3 })
+    const { id } = await createServer(cloud, 'DFW')
+    cloud.switches.add({ kind: 'asyncFault', operation: 'servers.get', nth: 2, code: 404, message: 'Could not find image' })
+    const statuses = []
+    for (let poll = 0; poll < 3; poll += 1) statuses.push((await computeJson(cloud, 'DFW', `/servers/${id}`)).body.server.status)
+    expect(statuses).toEqual(['BUILD', 'ERROR', 'ERROR'])
+    const server = (await computeJson(cloud, 'DFW', `/servers/${id}`)).body.server
+    expect(server.fault).toEqual({ code: 404, created: '2012-09-10T20:00:00Z', message: 'Could not find image', details: 'Error details' })
+    expect(server['OS-EXT-STS:vm_state']).toBe('error')
+    const xml = parseXml(await (await compute(cloud, 'DFW', `/servers/${id}.xml`)).text()).server[0]
+    expect(xml.fault).toMatchObject({ '@code': '404', message: 'Could not find image' })
+    const rebuilt = await computeJson(cloud, 'DFW', `/servers/${id}/action`, { body: { rebuild: { imageRef: cloud.baseImages[0]?.id } } })
+    expect(rebuilt.body.server.fault).toBeUndefined()
+  })
+
+  test('asyncFault: a snapshot image turns ERROR while it saves (001 Examples 1.55, 1.56)', async () => {
+    const { cloud } = await startTestCloud({ buildPolls: 0, actionPolls: 3 })
+    const { id } = await createServer(cloud, 'DFW')
+    const response = await compute(cloud, 'DFW', `/servers/${id}/action`, { body: { createImage: { name: 'backup' } } })
+    const imagePath = (response.headers.get('location') ?? '').slice((cloud.computeUrls['DFW'] ?? '').length)
+    cloud.switches.add({ kind: 'asyncFault', operation: 'images.get' })
+    const image = (await computeJson(cloud, 'DFW', imagePath)).body.image
+    expect(image).toMatchObject({ status: 'ERROR', fault: { code: 500, message: 'An internal error occurred' }, server: { id } })
+  })
+
   test('fails with ERR_CLOUDTAPE_INVALID_OPTION for a bad switch, naming the valid values', async () => {
     const { cloud } = await startTestCloud({ dialect: 'hp' })
     const attempt = (options: Parameters<typeof cloud.switches.add>[0]): unknown => {
@@ -190,5 +216,6 @@ describe('fault switches', () => {
     expect(isCloudtapeError(attempt({ kind: 'slow' }), 'ERR_CLOUDTAPE_INVALID_OPTION')).toBe(true)
     expect(isCloudtapeError(attempt({ kind: 'hang', nth: 0 }), 'ERR_CLOUDTAPE_INVALID_OPTION')).toBe(true)
     expect((attempt({ kind: 'hang', target: 'DFW' }) as Error).message).toContain('identity, region-a.geo-1, region-b.geo-1')
+    expect(isCloudtapeError(attempt({ kind: 'asyncFault', code: 200 }), 'ERR_CLOUDTAPE_INVALID_OPTION')).toBe(true)
   })
 })

@@ -5,6 +5,7 @@ import { negotiateFormat } from '../http/negotiate-format.js'
 import { parseRequestBody } from '../http/request-body.js'
 import { header, type Endpoint, type IncomingRequest, type Route } from '../http/serve-request.js'
 import type { CloudRuntime } from '../runtime.js'
+import { plantAsyncFault } from './async-fault.js'
 import { dispatchCompute } from './dispatch.js'
 
 /** `/.xml` and `/v2/.xml`: a bare suffix segment, which picks the format only (001 §1.9.1, §1.9.2). */
@@ -36,8 +37,9 @@ function routeCompute(runtime: CloudRuntime, region: RegionState, request: Incom
   return {
     operation: resolved.key,
     format: negotiateFormat(request.url, header(request, 'accept')),
-    answer: () => {
+    answer: (decision) => {
       authenticate(runtime, resolved, request)
+      if (decision?.asyncFault) plantAsyncFault(runtime, region, resolved.params, decision.asyncFault)
       const body = request.method === 'POST' || request.method === 'PUT' ? parseRequestBody(request.body, header(request, 'content-type')) : undefined
       return dispatchCompute({ runtime, region, operation: resolved.key, params: resolved.params, query: resolved.query, body }, resolved, request)
     },

@@ -27,8 +27,8 @@ export function header(request: IncomingRequest, name: string): string | undefin
 export interface Route {
   readonly operation: string
   readonly format: BodyFormat
-  /** Builds the answer; may throw ApiFault. */
-  answer(): Reply
+  /** Builds the answer; may throw ApiFault. The switches' decision lets it plant asynchronous faults. */
+  answer(decision: SwitchDecision | null): Reply
 }
 
 /** One origin of the fake cloud: identity, or a region's compute. */
@@ -81,7 +81,7 @@ function buildAnswer(endpoint: Endpoint, context: ServeContext, route: Route, de
   try {
     if (tooLarge) throw new ApiFault('overLimit', `Request is too large: bodies are limited to ${context.maxBodyBytes} bytes.`)
     if (decision?.fault) throw switchFault(context, decision)
-    return replyToAnswer(route.answer(), route.format, context.profile, common)
+    return replyToAnswer(route.answer(decision), route.format, context.profile, common)
   } catch (error) {
     const fault =
       error instanceof ApiFault
