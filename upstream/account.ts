@@ -35,6 +35,7 @@ export function createAccount(profile: DialectProfile, random: SeededRandom, giv
 /** Tokens last a day (001 §1.3). */
 export const TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000
 
+/** A token and when it expires (epoch ms). */
 export interface IssuedToken {
   readonly id: string
   readonly expiresAt: number

@@ -4,6 +4,7 @@ import type { UpstreamDialect } from './dialects/profile.js'
 /** One endpoint of a catalog service; fields in the order Identity prints them. */
 export type CatalogEndpoint = Readonly<Record<string, string>>
 
+/** One service of the catalog: name, type and endpoints. */
 export interface CatalogService {
   readonly name: string
   readonly type: string

@@ -2,6 +2,7 @@ import type { BaseImageData, DialectProfile } from './dialects/profile.js'
 import type { SeededRandom } from './random.js'
 import type { ServerStatus, Transitioning } from './server-lifecycle.js'
 
+/** One address of a server on a network. */
 export interface AddressEntry {
   readonly version: 4 | 6
   readonly addr: string
@@ -20,6 +21,7 @@ export interface EmbeddedFault {
   readonly details: string
 }
 
+/** A server as the fake cloud keeps it. */
 export interface ServerRecord extends Transitioning<ServerStatus> {
   readonly id: string
   /** Creation order across the whole cloud: the tie-break when created times are equal. */
@@ -44,9 +46,12 @@ export interface ServerRecord extends Transitioning<ServerStatus> {
   fault: EmbeddedFault | null
 }
 
+/** Image statuses (001 §2.6.1). */
 export const IMAGE_STATUSES = ['SAVING', 'ACTIVE', 'ERROR', 'DELETED'] as const
+/** An image status. */
 export type ImageStatus = (typeof IMAGE_STATUSES)[number]
 
+/** An image (base or snapshot) as the fake cloud keeps it. */
 export interface ImageRecord extends Transitioning<ImageStatus> {
   readonly id: string
   readonly seq: number

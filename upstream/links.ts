@@ -1,6 +1,7 @@
 import type { RegionState } from './compute-state.js'
 import { xml, type XmlElement } from './xml-writer.js'
 
+/** A link of a resource (001 §1.5). */
 export interface Link {
   readonly href: string
   readonly rel: string

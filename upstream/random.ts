@@ -6,6 +6,8 @@
  * seed and its own name, so server #3 gets the same id whatever happened before it (how many
  * requests were made, how many retries): recordings of one scenario stay comparable.
  */
+
+/** Draws values from one named stream. */
 export interface RandomStream {
   /** A float in [0, 1). */
   next(): number
@@ -20,6 +22,7 @@ export interface RandomStream {
   pick<T>(items: readonly T[]): T
 }
 
+/** The seeded source of one fake cloud. */
 export interface SeededRandom {
   readonly seed: string
   /** An independent stream for `name` (and an optional index), the same for the same seed. */

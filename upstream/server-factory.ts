@@ -5,6 +5,7 @@ import { startTransition } from './server-lifecycle.js'
 
 /** The well-known networks of 001 §2.1.2 (they stay as they are in cassettes). */
 export const PUBLIC_NETWORK_ID = '00000000-0000-0000-0000-000000000000'
+/** The private ServiceNet network. */
 export const SERVICENET_NETWORK_ID = '11111111-1111-1111-1111-111111111111'
 /** The network HP's examples attach servers to (003 §4.4.1.7). */
 export const HP_DEFAULT_NETWORK = 'CloudHorizonNetwork'
@@ -25,6 +26,7 @@ export interface NewServer {
   readonly securityGroups: readonly string[]
 }
 
+/** A new server and the password to show once, in the create answer. */
 export interface CreatedServer {
   readonly server: ServerRecord
   readonly adminPass: string

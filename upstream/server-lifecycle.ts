@@ -19,8 +19,10 @@ export const SERVER_STATUSES = [
   'ERROR',
   'DELETED',
 ] as const
+/** A server status (001 §2.1.1, Server Status Values). */
 export type ServerStatus = (typeof SERVER_STATUSES)[number]
 
+/** The OS-EXT-STS fields (001 §3.3). */
 export interface ExtendedStatus {
   readonly vmState: string
   readonly taskState: string | null

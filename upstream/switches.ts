@@ -30,13 +30,17 @@ export const SWITCH_KINDS = [
   'fault',
   'asyncFault',
 ] as const
+/** What a switch does. */
 export type SwitchKind = (typeof SWITCH_KINDS)[number]
 
 /** The kinds that change how the answer travels; at most one applies to a request. */
 export const TRANSPORT_SWITCH_KINDS = ['hang', 'resetBeforeHeaders', 'resetMidBody', 'truncateBody', 'closeKeepAlive', 'invalidResponse'] as const
+/** A switch that damages how the answer travels. */
 export type TransportSwitchKind = (typeof TRANSPORT_SWITCH_KINDS)[number]
 
+/** The content codings the fake cloud can send. */
 export const COMPRESS_ENCODINGS = ['gzip', 'deflate'] as const
+/** A content coding. */
 export type CompressEncoding = (typeof COMPRESS_ENCODINGS)[number]
 
 /** A switch: what it does, which requests it watches, and which of those it fires on. */

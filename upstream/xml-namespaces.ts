@@ -17,6 +17,7 @@ export const XML_NAMESPACES = {
   'OS-FLV-EXT-DATA': 'http://docs.openstack.org/compute/ext/flavor_extra_data/api/v1.1',
 } as const
 
+/** A namespace prefix a compute document may declare. */
 export type XmlPrefix = Exclude<keyof typeof XML_NAMESPACES, 'common' | 'identity'>
 
 /**

@@ -7,6 +7,7 @@ import { queryValue, type ComputeRequest } from './request.js'
 /** Collections return at most this many items (001 §1.6; 003 §3.6). */
 export const MAX_PAGE_SIZE = 1000
 
+/** One page of a collection. */
 export interface Page<T> {
   readonly items: readonly T[]
   /** The `next` link when more items follow (001 Examples 1.17 to 1.19). */

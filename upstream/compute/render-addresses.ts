@@ -28,6 +28,7 @@ export function addressesXml(book: AddressBook, dialect: UpstreamDialect, extend
   )
 }
 
+/** `<network id>` with its `<ip>` elements (001 Example 2.27). */
 export function networkXml(label: string, entries: readonly AddressEntry[], dialect: UpstreamDialect, extended: boolean): XmlElement {
   return xml(
     'network',

@@ -21,10 +21,12 @@ function progressOf(image: ImageRecord): number {
   return transitionProgress(image) ?? (image.status === 'ACTIVE' ? 100 : 0)
 }
 
+/** `{id, links, name}`: an image in a plain list. */
 export function imageBriefJson(request: ComputeRequest, image: ImageRecord): Record<string, unknown> {
   return { id: image.id, links: imageLinks(request, image), name: image.name }
 }
 
+/** `<image id name>` with its links. */
 export function imageBriefXml(request: ComputeRequest, image: ImageRecord): XmlElement {
   return xml('image', { id: image.id, name: image.name }, atomLinks(imageLinks(request, image)))
 }
@@ -54,6 +56,7 @@ function serverReference(request: ComputeRequest, serverId: string): { id: strin
   return { id: serverId, links: resourceLinks(request.region, request.runtime.account.tenantId, 'servers', serverId) }
 }
 
+/** The XML form of an image's details (001 Example 2.67). */
 export function imageDetailXml(request: ComputeRequest, image: ImageRecord): XmlElement {
   const hp = request.runtime.profile.dialect === 'hp'
   const attributes = {

@@ -16,6 +16,7 @@ export function serverBriefJson(request: ComputeRequest, server: ServerRecord): 
   return { id: server.id, links: resourceLinks(request.region, request.runtime.account.tenantId, 'servers', server.id), name: server.name }
 }
 
+/** `<server name id>` with its links: a server in a plain XML list. */
 export function serverBriefXml(request: ComputeRequest, server: ServerRecord): XmlElement {
   return xml('server', { name: server.name, id: server.id }, atomLinks(resourceLinks(request.region, request.runtime.account.tenantId, 'servers', server.id)))
 }

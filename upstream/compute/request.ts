@@ -15,6 +15,7 @@ export interface ComputeRequest {
   readonly body: unknown
 }
 
+/** Answers one compute operation; throws ApiFault for documented faults. */
 export type ComputeHandler = (request: ComputeRequest) => Reply
 
 /** The first value of a query parameter. */

@@ -4,8 +4,10 @@ import { RACKSPACE_PROFILE } from './rackspace.js'
 
 /** The dialects the fake cloud speaks: the Rackspace guide (001) and HP Helion (003). */
 export const UPSTREAM_DIALECTS = ['rackspace', 'hp'] as const
+/** A dialect the fake cloud speaks. */
 export type UpstreamDialect = (typeof UPSTREAM_DIALECTS)[number]
 
+/** A flavor as the documents list it. */
 export interface FlavorData {
   readonly id: string
   readonly name: string
@@ -18,6 +20,7 @@ export interface FlavorData {
   readonly ephemeral?: number
 }
 
+/** A provider image as the documents list it. */
 export interface BaseImageData {
   readonly name: string
   readonly created: string
@@ -30,6 +33,7 @@ export interface BaseImageData {
   readonly metadata: Readonly<Record<string, string>>
 }
 
+/** An extension of the list-extensions answer. */
 export interface ExtensionData {
   readonly alias: string
   readonly name: string

@@ -1,3 +1,4 @@
+/** What a fault carries besides its name and message. */
 export interface FaultExtra {
   readonly details?: string
   readonly retryAt?: string

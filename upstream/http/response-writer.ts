@@ -11,6 +11,7 @@ export interface Answer {
   readonly chunked: boolean
 }
 
+/** How to encode and deliver an answer. */
 export interface WriteOptions {
   readonly acceptEncoding: string | undefined
   readonly forcedEncoding: CompressEncoding | null
