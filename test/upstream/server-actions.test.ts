@@ -144,6 +144,7 @@ describe('server actions', () => {
     const two = await action(cloud, region, id, { reboot: { type: 'SOFT' }, resize: { flavorRef: '3' } })
     expect(two.status).toBe(400)
     expect(two.body.badRequest.message).toContain('exactly one top-level key')
+    expect((await action(cloud, region, id, [])).status).toBe(400)
   })
 
   test('fails with badRequest for a reboot type that is neither SOFT nor HARD', async () => {

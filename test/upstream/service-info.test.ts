@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { getOperation } from '../../cassettes/index.js'
+import { IMPLEMENTED_OPERATIONS } from '../../upstream/index.js'
 import { computeJson, createServer, parseXml, startTestCloud } from '../helpers/fake-cloud.js'
 
 describe('versions, extensions and limits', () => {
@@ -62,5 +64,12 @@ describe('versions, extensions and limits', () => {
     const hpLimits = (await computeJson(hp, 'region-a.geo-1', '/limits')).body.limits
     expect(hpLimits.rate).toEqual([])
     expect(hpLimits.absolute).toMatchObject({ maxServerMeta: 50, maxPersonality: 5, maxTotalInstances: 40 })
+  })
+})
+
+describe('IMPLEMENTED_OPERATIONS', () => {
+  test('names documented operations only, the core ones included', () => {
+    expect(IMPLEMENTED_OPERATIONS.filter((key) => getOperation(key) === undefined)).toEqual([])
+    expect(IMPLEMENTED_OPERATIONS).toEqual(expect.arrayContaining(['servers.create', 'servers.action.reboot', 'images.metadata.set', 'limits.get', 'versions.list']))
   })
 })

@@ -35,7 +35,9 @@ export function dispatchCompute(request: ComputeRequest, resolved: ResolvedOpera
   if (resolved.key.startsWith('servers.action.') || resolved.key.startsWith('action.')) {
     throw new ApiFault('badRequest', `There is no such action: ${resolved.key.slice(resolved.key.lastIndexOf('.') + 1)}`)
   }
-  if (resolved.reason?.includes('cannot tell which action')) throw new ApiFault('badRequest', `Malformed request body: ${resolved.reason}`)
+  if (incoming.method.toUpperCase() === 'POST' && ACTION_PATH.test(resolved.path)) {
+    throw new ApiFault('badRequest', `Malformed request body: ${resolved.reason ?? 'send one action, e.g. {"reboot": {"type": "SOFT"}}'}`)
+  }
   if (!resolved.operation && otherMethodServes(incoming)) {
     throw new ApiFault('badMethod', `${incoming.method} is not allowed on ${resolved.path}.`)
   }
@@ -53,6 +55,7 @@ function offeredBy(resolved: ResolvedOperation, profile: DialectProfile): boolea
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const
+const ACTION_PATH = /\/servers\/[^/]+\/action$/
 
 /** Only on the error path: does another method make this path a documented operation? */
 function otherMethodServes(incoming: IncomingRequest): boolean {
