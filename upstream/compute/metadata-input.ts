@@ -1,5 +1,5 @@
-import { isRecord } from '../is-record.js'
 import { ApiFault } from '../http/api-fault.js'
+import { isRecord } from '../is-record.js'
 
 /** Keys and values are at most 255 bytes (001 §2.1.2.2). */
 const MAX_META_BYTES = 255

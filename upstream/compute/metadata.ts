@@ -1,6 +1,6 @@
-import { isRecord } from '../is-record.js'
 import { ApiFault } from '../http/api-fault.js'
 import { documentReply, emptyReply, type Reply } from '../http/reply.js'
+import { isRecord } from '../is-record.js'
 import { computeNamespaces } from '../xml-namespaces.js'
 import { xml } from '../xml-writer.js'
 import { assertMetadataCount, readMetadata } from './metadata-input.js'

@@ -3,8 +3,8 @@ import type { ImageRecord } from '../compute-state.js'
 import { atomLinks, bookmarkHref, resourceLinks, type Link } from '../links.js'
 import { transitionProgress } from '../server-lifecycle.js'
 import { xml, type XmlElement } from '../xml-writer.js'
-import type { ComputeRequest } from './request.js'
 import { faultXml, metadataXml } from './render-server.js'
+import type { ComputeRequest } from './request.js'
 
 /** self, bookmark, and the image service's alternate representation (001 Example 2.66). */
 export function imageLinks(request: ComputeRequest, image: ImageRecord): Link[] {

@@ -1,7 +1,7 @@
-import { isRecord } from '../is-record.js'
 import type { ServerRecord } from '../compute-state.js'
 import { ApiFault } from '../http/api-fault.js'
 import { documentReply, emptyReply, type Reply } from '../http/reply.js'
+import { isRecord } from '../is-record.js'
 import { selfHref } from '../links.js'
 import { startTransition, type ServerStatus } from '../server-lifecycle.js'
 import { xml } from '../xml-writer.js'

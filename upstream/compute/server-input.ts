@@ -1,5 +1,5 @@
-import { isRecord } from '../is-record.js'
 import { ApiFault } from '../http/api-fault.js'
+import { isRecord } from '../is-record.js'
 import type { NewServer } from '../server-factory.js'
 import { readMetadata } from './metadata-input.js'
 import { bodyObject, optionalString, refId, requiredString, type ComputeRequest } from './request.js'
