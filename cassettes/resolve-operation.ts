@@ -12,7 +12,7 @@ export interface ResolveOperationInput {
   /** The request body, when the operation may depend on it (`POST .../action`). */
   readonly body?: string | Uint8Array | null | undefined
   readonly contentType?: string | null | undefined
-  /** The Accept header: it picks the format when the URL has no `.json`/`.xml` suffix. */
+  /** The Accept header: it picks the response format when the URL has no `.json`/`.xml` suffix. */
   readonly accept?: string | null | undefined
 }
 
@@ -24,7 +24,7 @@ export interface ResolvedOperation {
   readonly documented: boolean
   /** Path parameters by template name (`tenant_id`, `server_id`, ...), decoded. */
   readonly params: Readonly<Record<string, string>>
-  /** Response format the client asked for: URL suffix, else Accept, else the body's type, else JSON. */
+  /** Response format the client asked for: URL suffix, else Accept, else JSON (001 §1.4). */
   readonly format: BodyFormat
   /** The compute API version segment the path used (`v2`, `v2.1`), the identity one (`v2.0`), or null. */
   readonly apiVersion: string | null
@@ -58,7 +58,7 @@ interface SplitUrl {
 export function resolveOperation(input: ResolveOperationInput): ResolvedOperation {
   const method = input.method.toUpperCase()
   const split = splitUrl(input.url)
-  const format = split.suffixFormat ?? formatFromHeaders(input.accept, input.contentType)
+  const format = split.suffixFormat ?? formatFromAccept(input.accept)
   const base = { format, query: split.query }
   if (split.segments.length > MAX_SEGMENTS || input.url.length > MAX_PATH_LENGTH) {
     const segments = split.segments.slice(0, MAX_SEGMENTS)
@@ -126,14 +126,13 @@ function toText(body: ResolveOperationInput['body']): string {
   return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
 }
 
-function formatFromHeaders(accept: string | null | undefined, contentType: string | null | undefined): BodyFormat {
-  if (accept) {
-    const xml = accept.search(/xml/i)
-    const json = accept.search(/json/i)
-    if (xml >= 0 && (json < 0 || xml < json)) return 'xml'
-    if (json >= 0) return 'json'
-  }
-  return /xml/i.test(contentType ?? '') ? 'xml' : 'json'
+// 001 §1.4: the Accept header picks the response format and "Default is json"; the request's
+// Content-Type only describes the request body.
+function formatFromAccept(accept: string | null | undefined): BodyFormat {
+  if (!accept) return 'json'
+  const xml = accept.search(/xml/i)
+  const json = accept.search(/json/i)
+  return xml >= 0 && (json < 0 || xml < json) ? 'xml' : 'json'
 }
 
 function splitUrl(url: string): SplitUrl {

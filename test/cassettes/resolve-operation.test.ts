@@ -66,7 +66,7 @@ describe('resolveOperation: every catalog row', () => {
       test(`resolves ${operation.key} from an XML body in the v1.1 (Rackspace) and v2 (HP) namespaces`, () => {
         for (const namespace of [V11, V2]) {
           const xml = actionBody(operation, 'xml', namespace)
-          const resolved = resolveOperation({ method: 'POST', url: path, body: xml, contentType: 'application/xml' })
+          const resolved = resolveOperation({ method: 'POST', url: path, body: xml, contentType: 'application/xml', accept: 'application/xml' })
           expect(resolved).toMatchObject({ key: operation.key, documented: true, format: 'xml' })
         }
       })
@@ -118,11 +118,11 @@ describe('resolveOperation: URL forms', () => {
     expect(resolveOperation({ method: 'GET', url: '/v2/1/servers/.json', accept: 'application/xml' })).toMatchObject({ key: 'servers.list', format: 'json' })
   })
 
-  test('picks the format from the suffix, then Accept, then the body type', () => {
+  test('picks the format from the suffix, then Accept, else JSON whatever the body type (001 §1.4)', () => {
     expect(resolveOperation({ method: 'GET', url: '/v2/1/flavors', accept: 'application/xml' }).format).toBe('xml')
     expect(resolveOperation({ method: 'GET', url: '/v2/1/flavors.json', accept: 'application/xml' }).format).toBe('json')
     expect(resolveOperation({ method: 'GET', url: '/v2/1/flavors', accept: 'application/json, application/xml' }).format).toBe('json')
-    expect(resolveOperation({ method: 'POST', url: '/v2/1/servers', contentType: 'application/xml' }).format).toBe('xml')
+    expect(resolveOperation({ method: 'POST', url: '/v2/1/servers', contentType: 'application/xml' }).format).toBe('json')
   })
 
   test('marks an action nobody documented as servers.action.<key>, undocumented', () => {
