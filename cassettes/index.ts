@@ -25,3 +25,10 @@ export type {
   TransportFaultKind,
   TruncationMark,
 } from './schema.js'
+export { decodeBody, encodeStoredBody, classifyBody, toStoredBody, decodeContentEncoding, defaultContentType, DEFAULT_MAX_BODY_BYTES } from './body.js'
+export type { ClassifiedBody, DecodeBodyOptions } from './body.js'
+export { isLosslessJson, MAX_JSON_DEPTH } from './json-lossless.js'
+export { parseXml, canonicalXml, canonicalXmlTree, decodeXmlEntities, isWellFormedXml } from './xml.js'
+export type { XmlElement, XmlNode, CanonicalXmlElement } from './xml.js'
+export { scanXml } from './xml-scan.js'
+export type { XmlScanVisitor } from './xml-scan.js'
