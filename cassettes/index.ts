@@ -32,3 +32,48 @@ export { parseXml, canonicalXml, canonicalXmlTree, decodeXmlEntities, isWellForm
 export type { XmlElement, XmlNode, CanonicalXmlElement } from './xml.js'
 export { scanXml } from './xml-scan.js'
 export type { XmlScanVisitor } from './xml-scan.js'
+export {
+  isPlaceholder,
+  isSecretPlaceholder,
+  SECRET_KINDS,
+  ID_KINDS,
+  WELL_KNOWN_VALUES,
+  NORMALIZED_TIME,
+  NORMALIZED_EXPIRY,
+  NORMALIZED_REQUEST_ID,
+} from './placeholders.js'
+export type { SecretKind, IdKind } from './placeholders.js'
+export {
+  BUILTIN_VOLATILE_RULES,
+  SECRET_FIELDS,
+  ID_FIELDS,
+  KEPT_FIELDS,
+  PARAM_KINDS,
+  SECRET_HEADERS,
+  ID_HEADERS,
+  KEPT_REQUEST_HEADERS,
+  KEPT_RESPONSE_HEADERS,
+  SECRET_QUERY_PARAMS,
+  WELL_KNOWN_HOSTS,
+  MIN_SCRUBBED_SECRET_LENGTH,
+  MIN_SCRUBBED_ID_LENGTH,
+} from './normalization-rules.js'
+export type { NormalizationOptions, VolatileRule, FieldRule, FieldAction } from './normalization-rules.js'
+export { compileRules, fieldAction, BUILTIN_RULE_NAMES } from './compile-rules.js'
+export type { CompiledRules, CompiledPattern, Replacer } from './compile-rules.js'
+export { fixedTime, expiryTime, isTimestamp, defaultVolatileValue } from './timestamps.js'
+export { createCassetteRecorder } from './recorder.js'
+export type { RawExchange, CassetteRecorder, CassetteRecorderOptions } from './recorder.js'
+export type { NormalizationSummary } from './identifier-map.js'
+export type { RawHeaders } from './normalize-http.js'
+export { parseCassette, serializeCassette, jsonPath, CASSETTE_SCHEMA } from './cassette-format.js'
+export {
+  loadCassetteFile,
+  saveCassetteFile,
+  createFileCassetteStore,
+  toCassetteFilePath,
+  checkCassetteName,
+  listJsonFiles,
+  MAX_CASSETTE_FILE_BYTES,
+} from './store.js'
+export type { CassetteStore, LoadCassetteOptions } from './store.js'

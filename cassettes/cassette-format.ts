@@ -1,0 +1,157 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
+import schema from './cassette.schema.json' with { type: 'json' }
+import { CloudtapeError } from './errors.js'
+import { CASSETTE_VERSION, type Cassette, type Interaction, type RecordedRequest, type RecordedResponse, type StoredBody, type StoredHeaders } from './schema.js'
+
+/** The published JSON Schema of cassette files (draft-07), also shipped as `cloudtape/cassette.schema.json`. */
+export const CASSETTE_SCHEMA: Readonly<Record<string, unknown>> = schema
+
+let validator: ValidateFunction | undefined
+
+/** Compiled on first use, once per process. */
+function validate(value: unknown): ErrorObject | null {
+  validator ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(schema)
+  return validator(value) ? null : (validator.errors?.[0] ?? null)
+}
+
+function invalid(source: string, where: string, why: string, todo: string): CloudtapeError {
+  return new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_INVALID', `Cassette "${source}" is invalid at ${where}: ${why}. ${todo}`)
+}
+
+const RERECORD = 'Fix it by hand, or re-record it with `cloudtape record --cassette <path>`.'
+
+/**
+ * Parses and validates a cassette file's text. Fails with ERR_CLOUDTAPE_CASSETTE_INVALID naming
+ * the file, the JSON path of the first problem and what to do.
+ *
+ * @example
+ * const cassette = parseCassette(await readFile(path, 'utf8'), path)
+ */
+export function parseCassette(text: string, source: string): Cassette {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch (error) {
+    throw jsonSyntaxError(text, source, error as Error)
+  }
+  checkVersion(value, source)
+  const problem = validate(value)
+  if (problem) throw invalid(source, jsonPath(problem.instancePath), describe(problem), RERECORD)
+  const cassette = value as Cassette
+  cassette.interactions.forEach((interaction, index) => {
+    if (interaction.id !== index + 1) {
+      throw invalid(source, `$.interactions[${index}].id`, `expected ${index + 1} (ids count from 1 in recorded order), found ${interaction.id}`, 'Renumber the interactions or re-record the cassette.')
+    }
+  })
+  return cassette
+}
+
+function jsonSyntaxError(text: string, source: string, error: Error): CloudtapeError {
+  const position = /position (\d+)/.exec(error.message)
+  const at = position ? Number(position[1]) : text.length
+  const before = text.slice(0, at)
+  const line = before.split('\n').length
+  const column = at - before.lastIndexOf('\n')
+  const why = text.trim() === '' ? 'the file is empty' : /end of (?:JSON )?input|Unterminated/i.test(error.message) ? 'the JSON ends early (a truncated file?)' : `not valid JSON (${error.message})`
+  return new CloudtapeError(
+    'ERR_CLOUDTAPE_CASSETTE_INVALID',
+    `Cassette "${source}" is invalid at line ${line}, column ${column}: ${why}. Restore it from version control, or re-record it with \`cloudtape record --cassette <path>\`.`,
+    { cause: error },
+  )
+}
+
+function checkVersion(value: unknown, source: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid(source, '$', 'expected a JSON object with "version", "name", "dialect", "recordedAt" and "interactions"', 'Is this a cloudtape cassette?')
+  }
+  const version = (value as { version?: unknown }).version
+  if (version === CASSETTE_VERSION) return
+  if (version === undefined) throw invalid(source, '$.version', 'missing', `Cassettes start with "version": ${CASSETTE_VERSION}; is this a cloudtape cassette?`)
+  if (typeof version === 'number' && version > CASSETTE_VERSION) {
+    throw invalid(source, '$.version', `version ${version} was written by a newer cloudtape; this one reads version ${CASSETTE_VERSION}`, 'Upgrade cloudtape (npm install cloudtape@latest).')
+  }
+  throw invalid(source, '$.version', `unknown version ${JSON.stringify(version)}; this cloudtape reads version ${CASSETTE_VERSION}`, 'Re-record the cassette with this cloudtape.')
+}
+
+/** `/interactions/3/request/method` → `$.interactions[3].request.method`. */
+export function jsonPath(pointer: string): string {
+  if (pointer === '') return '$'
+  return (
+    '$' +
+    pointer
+      .split('/')
+      .slice(1)
+      .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .map((part) => (/^\d+$/.test(part) ? `[${part}]` : /^[A-Za-z_$][\w$]*$/.test(part) ? `.${part}` : `[${JSON.stringify(part)}]`))
+      .join('')
+  )
+}
+
+function describe(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>
+  if (error.keyword === 'required') return `missing required property "${String(params['missingProperty'])}"`
+  if (error.keyword === 'additionalProperties') return `unknown property "${String(params['additionalProperty'])}"`
+  if (error.keyword === 'enum') return `${error.message ?? 'invalid value'}: ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+  if (error.keyword === 'const') return `must be ${JSON.stringify(params['allowedValue'])}`
+  return error.message ?? 'invalid value'
+}
+
+/**
+ * The one way cassettes are written: fixed key order, headers sorted, 2-space indent, trailing
+ * newline. The same cassette always gives the same bytes, so re-recording gives clean diffs.
+ */
+export function serializeCassette(cassette: Cassette): string {
+  const ordered = {
+    version: cassette.version,
+    name: cassette.name,
+    dialect: cassette.dialect,
+    recordedAt: cassette.recordedAt,
+    ...(cassette.meta === undefined ? {} : { meta: cassette.meta }),
+    interactions: cassette.interactions.map(orderInteraction),
+  }
+  return `${JSON.stringify(ordered, null, 2)}\n`
+}
+
+function orderInteraction(interaction: Interaction): Interaction {
+  return {
+    id: interaction.id,
+    operation: interaction.operation,
+    documented: interaction.documented,
+    params: interaction.params,
+    occurrence: interaction.occurrence,
+    dialect: interaction.dialect,
+    format: interaction.format,
+    request: orderRequest(interaction.request),
+    response: interaction.response === null ? null : orderResponse(interaction.response),
+    ...(interaction.transportFault ? { transportFault: { kind: interaction.transportFault.kind, message: interaction.transportFault.message } } : {}),
+    ...(interaction.timing ? { timing: { durationMs: interaction.timing.durationMs } } : {}),
+  }
+}
+
+function orderRequest(request: RecordedRequest): RecordedRequest {
+  const { method, origin, path, query, headers, body } = request
+  return { method, origin, path, query, headers: sortHeaders(headers), body: orderBody(body) }
+}
+
+function orderResponse(response: RecordedResponse): RecordedResponse {
+  return { status: response.status, headers: sortHeaders(response.headers), body: orderBody(response.body) }
+}
+
+function sortHeaders(headers: StoredHeaders): StoredHeaders {
+  const names = Object.keys(headers).sort()
+  return Object.fromEntries(names.map((name) => [name, headers[name] as string]))
+}
+
+function orderBody(body: StoredBody | null): StoredBody | null {
+  if (body === null) return null
+  const truncated = body.truncated ? { truncated: { originalBytes: body.truncated.originalBytes, keptBytes: body.truncated.keptBytes } } : {}
+  switch (body.kind) {
+    case 'json':
+      return { kind: 'json', json: body.json, ...truncated }
+    case 'xml':
+    case 'text':
+      return { kind: body.kind, text: body.text, ...truncated }
+    case 'base64':
+      return { kind: 'base64', base64: body.base64, ...truncated }
+  }
+}

@@ -1,0 +1,221 @@
+import { isIPv4, isIPv6 } from 'node:net'
+import { escapeXml } from './fault-catalog.js'
+import { MIN_SCRUBBED_ID_LENGTH, MIN_SCRUBBED_SECRET_LENGTH } from './normalization-rules.js'
+import {
+  WELL_KNOWN_VALUES,
+  hexPlaceholder,
+  hostPlaceholder,
+  ipv4Placeholder,
+  ipv6Placeholder,
+  numericPlaceholder,
+  secretPlaceholder,
+  usernamePlaceholder,
+  uuidPlaceholder,
+  type IdKind,
+  type SecretKind,
+} from './placeholders.js'
+
+/** What normalization did to one cassette: the recorder's `summary()`. */
+export interface NormalizationSummary {
+  /** Distinct secret values replaced, by kind. */
+  readonly secrets: Readonly<Partial<Record<SecretKind, number>>>
+  /** How many places a secret was replaced in. */
+  readonly secretReplacements: number
+  /** Distinct real identifiers mapped to placeholders, by kind. */
+  readonly ids: Readonly<Partial<Record<IdKind, number>>>
+  /** Volatile values normalized or dropped (dates, request ids, timestamps, expiries). */
+  readonly volatileValues: number
+  readonly interactions: number
+}
+
+const UUID_LIKE = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/i
+const PREFIXED = /^([A-Za-z][A-Za-z0-9]*_)(.+)$/
+const LABEL = /^[A-Za-z][A-Za-z _.-]*$/
+
+type Shape = 'uuid' | 'numeric' | 'hex' | 'username' | 'host' | 'ipv4' | 'ipv6'
+
+/**
+ * The recorder's memory of real values and the placeholders they became. It lives only in
+ * memory, one per recorder: nothing written to disk can turn a placeholder back into a value.
+ */
+export class IdentifierMap {
+  private readonly secrets = new Map<string, string>()
+  private readonly secretCounts = new Map<SecretKind, number>()
+  private secretMatcher: RegExp | null = null
+  private matcherStale = false
+  private readonly ids = new Map<string, string>()
+  private readonly idCounts = new Map<IdKind, number>()
+  private readonly counters = new Map<Shape, number>()
+  private readonly kept = new Set<string>(WELL_KNOWN_VALUES)
+  private replacements = 0
+  private volatileCount = 0
+
+  constructor(private readonly wellKnownHosts: ReadonlySet<string>) {}
+
+  /** Registers a secret (if new) and returns its placeholder; counts one replacement. */
+  secret(kind: SecretKind, value: string): string {
+    if (value === '') return value
+    this.replacements += 1
+    const known = this.secrets.get(value)
+    if (known !== undefined) return known
+    const count = (this.secretCounts.get(kind) ?? 0) + 1
+    this.secretCounts.set(kind, count)
+    const placeholder = secretPlaceholder(kind, count)
+    this.secrets.set(value, placeholder)
+    if (value.length >= MIN_SCRUBBED_SECRET_LENGTH) {
+      for (const variant of secretVariants(value)) if (!this.secrets.has(variant)) this.secrets.set(variant, placeholder)
+      this.matcherStale = true
+    }
+    return placeholder
+  }
+
+  /** True when `value` is exactly a known secret. */
+  isSecret(value: string): boolean {
+    return this.secrets.has(value)
+  }
+
+  /** Replaces every known secret (and its URL-, form-, XML- and JSON-escaped forms) inside `text`. */
+  replaceSecrets(text: string): string {
+    if (this.matcherStale) this.rebuildMatcher()
+    if (this.secretMatcher === null || text.length < MIN_SCRUBBED_SECRET_LENGTH) return text
+    this.secretMatcher.lastIndex = 0
+    if (!this.secretMatcher.test(text)) return text
+    this.secretMatcher.lastIndex = 0
+    return text.replace(this.secretMatcher, (found) => {
+      this.replacements += 1
+      return this.secrets.get(found) ?? found
+    })
+  }
+
+  /** Every known secret value and variant, longest first (for scrubbing binary bodies). */
+  secretEntries(): ReadonlyArray<readonly [string, string]> {
+    return [...this.secrets].filter(([value]) => value.length >= MIN_SCRUBBED_SECRET_LENGTH).sort(([a], [b]) => b.length - a.length)
+  }
+
+  private rebuildMatcher(): void {
+    const values = [...this.secrets.keys()].filter((value) => value.length >= MIN_SCRUBBED_SECRET_LENGTH)
+    values.sort((a, b) => b.length - a.length)
+    this.secretMatcher = values.length === 0 ? null : new RegExp(values.map(escapeRegExp).join('|'), 'g')
+    this.matcherStale = false
+  }
+
+  /** Marks a value as a documented constant (a flavor id): never mapped afterwards. */
+  keep(value: string): void {
+    if (!this.ids.has(value)) this.kept.add(value)
+  }
+
+  /** True for well-known values and values marked with `keep`. */
+  isKept(value: string): boolean {
+    return this.kept.has(value)
+  }
+
+  /** Maps an identifier found at a known position, minting a placeholder of the same shape if new. */
+  id(kind: IdKind, value: string): string {
+    if (value === '' || this.kept.has(value)) return value
+    const known = this.lookup(value)
+    if (known !== undefined) return known
+    if (kind === 'network' && LABEL.test(value)) return value
+    const prefixed = kind === 'username' ? null : PREFIXED.exec(value)
+    if (prefixed && !UUID_LIKE.test(value)) return this.remember(value, (prefixed[1] as string) + this.id(kind, prefixed[2] as string))
+    const placeholder = this.mint(kind, value)
+    this.idCounts.set(kind, (this.idCounts.get(kind) ?? 0) + 1)
+    return this.remember(value, placeholder)
+  }
+
+  private mint(kind: IdKind, value: string): string {
+    if (kind === 'username') return usernamePlaceholder(this.next('username'))
+    if (UUID_LIKE.test(value)) return uuidPlaceholder(this.next('uuid'), value === value.toUpperCase() && /[A-F]/.test(value))
+    if (isIPv4(value)) return ipv4Placeholder(this.next('ipv4'))
+    if (isIPv6(value)) return ipv6Placeholder(this.next('ipv6'))
+    if (/^\d+$/.test(value)) return numericPlaceholder(this.next('numeric'), value.length)
+    return hexPlaceholder(this.next('hex'), value.length)
+  }
+
+  private remember(value: string, placeholder: string): string {
+    this.ids.set(UUID_LIKE.test(value) ? value.toLowerCase() : value, placeholder)
+    return placeholder
+  }
+
+  private next(shape: Shape): number {
+    const count = (this.counters.get(shape) ?? 0) + 1
+    this.counters.set(shape, count)
+    return count
+  }
+
+  /** The placeholder of an already mapped identifier, or undefined. */
+  lookup(value: string): string | undefined {
+    return this.ids.get(value) ?? (UUID_LIKE.test(value) ? this.ids.get(value.toLowerCase()) : undefined)
+  }
+
+  /** Like `lookup`, for tokens found in free text: short values are not looked up (see MIN_SCRUBBED_ID_LENGTH). */
+  lookupToken(token: string): string | undefined {
+    return token.length >= MIN_SCRUBBED_ID_LENGTH ? this.lookup(token) : undefined
+  }
+
+  /** Maps an IP address; loopback, unspecified and broadcast addresses stay. */
+  ip(value: string): string {
+    if (/^(?:127\.\d+\.\d+\.\d+|0\.0\.0\.0|255\.255\.255\.255|::1?)$/.test(value)) return value
+    const key = isIPv6(value) ? canonicalIpv6(value) : value
+    const known = this.ids.get(key)
+    if (known !== undefined) return known
+    const placeholder = isIPv6(value) ? ipv6Placeholder(this.next('ipv6')) : ipv4Placeholder(this.next('ipv4'))
+    this.idCounts.set('ip', (this.idCounts.get('ip') ?? 0) + 1)
+    this.ids.set(key, placeholder)
+    return placeholder
+  }
+
+  /** Maps a URL authority (`host[:port]`, lowercase, default port removed) to a host placeholder. */
+  host(authority: string): string {
+    const host = authority.replace(/:\d+$/, '')
+    if (this.wellKnownHosts.has(host) || host === '') return authority
+    const key = `host:${authority}`
+    const known = this.ids.get(key)
+    if (known !== undefined) return known
+    const placeholder = hostPlaceholder(this.next('host'))
+    this.idCounts.set('host', (this.idCounts.get('host') ?? 0) + 1)
+    this.ids.set(key, placeholder)
+    return placeholder
+  }
+
+  /** Counts a volatile value normalized or dropped. */
+  countVolatile(): void {
+    this.volatileCount += 1
+  }
+
+  summary(interactions: number): NormalizationSummary {
+    return {
+      secrets: Object.fromEntries(this.secretCounts),
+      secretReplacements: this.replacements,
+      ids: Object.fromEntries(this.idCounts),
+      volatileValues: this.volatileCount,
+      interactions,
+    }
+  }
+}
+
+/** The forms a secret takes in URLs, forms, XML and JSON text, besides itself. */
+function secretVariants(value: string): string[] {
+  const encoded = encodeURIComponent(value)
+  const strict = encoded.replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`)
+  return [
+    encoded,
+    encoded.replace(/%20/g, '+'),
+    strict,
+    new URLSearchParams([['', value]]).toString().slice(1),
+    escapeXml(value),
+    escapeXml(value).replace(/&apos;/g, '&#39;'),
+    JSON.stringify(value).slice(1, -1),
+  ].filter((variant) => variant !== value)
+}
+
+function canonicalIpv6(value: string): string {
+  try {
+    return new URL(`http://[${value}]/`).hostname
+  } catch {
+    return value.toLowerCase()
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}

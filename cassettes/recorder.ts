@@ -1,0 +1,195 @@
+import { classifyBody, decodeContentEncoding, DEFAULT_MAX_BODY_BYTES, toStoredBody, type ClassifiedBody } from './body.js'
+import { systemClock, isoSeconds, type Clock } from './clock.js'
+import { compileRules } from './compile-rules.js'
+import { DialectDetector } from './detect-dialect.js'
+import { assertOneOf, CloudtapeError } from './errors.js'
+import { IdentifierMap, type NormalizationSummary } from './identifier-map.js'
+import { learnBody, rewriteBody } from './normalize-body.js'
+import { flattenHeaders, learnHeaders, learnUrl, rewriteHeaders, rewriteUrl, type RawHeaders } from './normalize-http.js'
+import type { NormalizationOptions } from './normalization-rules.js'
+import { DIALECTS, type Dialect } from './operation-catalog.js'
+import { resolveOperation } from './resolve-operation.js'
+import { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS, type Cassette, type CassetteMeta, type Interaction, type TransportFault } from './schema.js'
+import { scrubText, type NormalizeContext } from './scrub-text.js'
+
+/** One live request and response, as the proxy saw them. */
+export interface RawExchange {
+  readonly request: {
+    readonly method: string
+    /** The absolute upstream URL. */
+    readonly url: string
+    readonly headers: RawHeaders
+    readonly body: Buffer
+  }
+  /** As on the wire: the recorder decodes content-encoding. Null when a transport fault came instead. */
+  readonly response: { readonly status: number; readonly headers: RawHeaders; readonly body: Buffer } | null
+  readonly transportFault?: TransportFault
+  readonly durationMs?: number
+}
+
+export interface CassetteRecorderOptions {
+  /** The store name of the cassette, e.g. `servers/boot-reboot-delete`. */
+  readonly name: string
+  /** Detected from the traffic when absent (Nova headers and paths, fault namespaces, catalog names). */
+  readonly dialect?: Dialect
+  /** Gives `recordedAt`. */
+  readonly clock?: Clock
+  readonly rules?: NormalizationOptions
+  /** Bodies over this size (decoded) keep a prefix and a `truncated` mark. Default 1 MiB. */
+  readonly maxBodyBytes?: number
+  /** Store each exchange's duration (off by default: it changes on every recording). */
+  readonly timing?: boolean
+  readonly meta?: CassetteMeta
+}
+
+/** Turns live exchanges into normalized, redacted interactions. Keeps no raw data. */
+export interface CassetteRecorder {
+  /** Normalizes and redacts at once; the returned interaction is what will be written. */
+  record(exchange: RawExchange): Interaction
+  /** A snapshot of the cassette so far, every interaction in the cassette's dialect. */
+  cassette(): Cassette
+  /** Counts of secrets replaced and ids mapped, for the demo and logs. */
+  summary(): NormalizationSummary
+  /** The dialect given, or the best guess from what was recorded so far. */
+  readonly dialect: Dialect
+}
+
+/**
+ * Creates a recorder with its own map of real values to placeholders (in memory only).
+ *
+ * @example
+ * const recorder = createCassetteRecorder({ name: 'servers/create', clock })
+ * proxy.on('exchange', (exchange) => recorder.record(exchange))
+ * await saveCassetteFile('cassettes/servers/create.json', recorder.cassette())
+ */
+export function createCassetteRecorder(options: CassetteRecorderOptions): CassetteRecorder {
+  validateOptions(options)
+  const rules = compileRules(options.rules)
+  const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts) }
+  const detector = new DialectDetector()
+  const recordedAt = isoSeconds((options.clock ?? systemClock).now())
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  const interactions: Interaction[] = []
+  const occurrences = new Map<string, number>()
+  const dialectNow = (): Dialect => options.dialect ?? detector.dialect
+
+  const record = (exchange: RawExchange): Interaction => {
+    const interaction = normalizeExchange(exchange, { context, detector, maxBodyBytes, timing: options.timing === true })
+    const key = `${interaction.operation}\u0000${JSON.stringify(interaction.params)}`
+    const occurrence = occurrences.get(key) ?? 0
+    occurrences.set(key, occurrence + 1)
+    const complete: Interaction = { ...interaction, id: interactions.length + 1, occurrence, dialect: dialectNow() }
+    interactions.push(complete)
+    return complete
+  }
+  return {
+    record,
+    cassette: () => {
+      const dialect = dialectNow()
+      return {
+        version: CASSETTE_VERSION,
+        name: options.name,
+        dialect,
+        recordedAt,
+        ...(options.meta ? { meta: options.meta } : {}),
+        interactions: interactions.map((interaction) => ({ ...interaction, dialect })),
+      }
+    },
+    summary: () => context.map.summary(interactions.length),
+    get dialect() {
+      return dialectNow()
+    },
+  }
+}
+
+function validateOptions(options: CassetteRecorderOptions): void {
+  if (typeof options.name !== 'string' || options.name.trim() === '') {
+    throw new CloudtapeError('ERR_CLOUDTAPE_INVALID_OPTION', 'createCassetteRecorder needs a cassette name, e.g. { name: "servers/create" }.')
+  }
+  if (options.dialect !== undefined) assertOneOf('dialect', options.dialect, DIALECTS)
+  const max = options.maxBodyBytes
+  if (max !== undefined && (!Number.isInteger(max) || max < 1)) {
+    throw new CloudtapeError('ERR_CLOUDTAPE_INVALID_OPTION', `Invalid maxBodyBytes ${JSON.stringify(max)}. Expected a positive integer number of bytes.`)
+  }
+}
+
+interface ExchangeSettings {
+  readonly context: NormalizeContext
+  readonly detector: DialectDetector
+  readonly maxBodyBytes: number
+  readonly timing: boolean
+}
+
+type PartialInteraction = Omit<Interaction, 'id' | 'occurrence' | 'dialect'>
+
+/** Learn from every part of the exchange first, then rewrite: a secret seen late is still replaced early. */
+function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): PartialInteraction {
+  const { context } = settings
+  const { request, response } = exchange
+  const requestHeaders = flattenHeaders(request.headers)
+  const responseHeaders = response ? flattenHeaders(response.headers) : null
+  const requestBody = readBody(request.body, requestHeaders)
+  const responseBody = response && responseHeaders ? readBody(response.body, responseHeaders) : null
+  const resolved = resolveOperation({
+    method: request.method,
+    url: request.url,
+    body: requestBody.decoded,
+    contentType: requestHeaders.get('content-type'),
+    accept: requestHeaders.get('accept'),
+  })
+  settings.detector.observe({
+    path: resolved.path,
+    host: /^[a-z]+:\/\/([^/?#]*)/i.exec(request.url)?.[1] ?? '',
+    requestHeaders,
+    responseHeaders,
+    bodies: [requestBody.classified, responseBody?.classified ?? null].flatMap(textOf),
+  })
+  learnHeaders(requestHeaders, context)
+  learnUrl(request.url, resolved, context)
+  learnBody(requestBody.classified, context)
+  if (responseHeaders) learnHeaders(responseHeaders, context)
+  learnBody(responseBody?.classified ?? null, context)
+
+  const url = rewriteUrl(request.url, resolved, context)
+  const storedRequest = {
+    method: request.method.toUpperCase(),
+    origin: url.origin,
+    path: url.path,
+    query: url.query,
+    headers: rewriteHeaders(requestHeaders, 'request', context),
+    body: store(rewriteBody(requestBody.classified, context), settings.maxBodyBytes),
+  }
+  const storedResponse =
+    response && responseHeaders
+      ? { status: response.status, headers: rewriteHeaders(responseHeaders, 'response', context), body: store(rewriteBody(responseBody?.classified ?? null, context), settings.maxBodyBytes) }
+      : null
+  return {
+    operation: resolved.key,
+    documented: resolved.documented,
+    params: url.params,
+    format: resolved.format,
+    request: storedRequest,
+    response: storedResponse,
+    ...(exchange.transportFault ? { transportFault: storedFault(exchange.transportFault, context) } : {}),
+    ...(settings.timing && exchange.durationMs !== undefined ? { timing: { durationMs: Math.round(exchange.durationMs) } } : {}),
+  }
+}
+
+function readBody(raw: Buffer, headers: ReadonlyMap<string, string>): { decoded: Buffer; classified: ClassifiedBody | null } {
+  const decoded = decodeContentEncoding(raw, headers.get('content-encoding'))
+  return { decoded, classified: classifyBody(decoded, headers.get('content-type')) }
+}
+
+function textOf(body: ClassifiedBody | null): string[] {
+  if (body === null || body.kind === 'base64') return []
+  return [body.kind === 'json' ? JSON.stringify(body.json) : body.text]
+}
+
+function store(body: ClassifiedBody | null, maxBodyBytes: number): Interaction['request']['body'] {
+  return body === null ? null : toStoredBody(body, maxBodyBytes)
+}
+
+function storedFault(fault: TransportFault, context: NormalizeContext): TransportFault {
+  assertOneOf('transport fault kind', fault.kind, TRANSPORT_FAULT_KINDS)
+  return { kind: fault.kind, message: scrubText(fault.message, context) }
+}

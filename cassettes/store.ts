@@ -1,0 +1,195 @@
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
+import { parseCassette, serializeCassette } from './cassette-format.js'
+import { CloudtapeError } from './errors.js'
+import type { Cassette } from './schema.js'
+
+/** Files bigger than this are refused before reading: a cassette this big is a mistake. */
+export const MAX_CASSETTE_FILE_BYTES = 64 * 1024 * 1024
+
+export interface LoadCassetteOptions {
+  /** Default MAX_CASSETTE_FILE_BYTES. */
+  readonly maxBytes?: number
+}
+
+/**
+ * The file a `--cassette <path>` option names: `.json` is appended when the path has no
+ * `.json` extension, so `--cassette tapes/boot` and `--cassette tapes/boot.json` are the same file.
+ */
+export function toCassetteFilePath(path: string): string {
+  return /\.json$/i.test(path) ? path : `${path}.json`
+}
+
+/**
+ * Reads and validates a cassette file. ERR_CLOUDTAPE_CASSETTE_NOT_FOUND when there is no file,
+ * ERR_CLOUDTAPE_CASSETTE_INVALID when it is malformed, of an unknown version, or too big.
+ */
+export async function loadCassetteFile(path: string, options: LoadCassetteOptions = {}): Promise<Cassette> {
+  const maxBytes = options.maxBytes ?? MAX_CASSETTE_FILE_BYTES
+  let size: number
+  try {
+    const info = await stat(path)
+    if (info.isDirectory()) throw new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_NOT_FOUND', `Cassette "${path}" is a folder, not a file. Pass the path of a cassette file (e.g. ${join(path, 'name.json')}).`)
+    size = info.size
+  } catch (error) {
+    if (error instanceof CloudtapeError) throw error
+    throw notFound(path, error)
+  }
+  if (size > maxBytes) {
+    throw new CloudtapeError(
+      'ERR_CLOUDTAPE_CASSETTE_INVALID',
+      `Cassette "${path}" is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} cloudtape reads. Split the session into smaller cassettes, or record with a lower maxBodyBytes.`,
+    )
+  }
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw notFound(path, error)
+  }
+  return parseCassette(text, path)
+}
+
+function notFound(path: string, error: unknown): CloudtapeError {
+  const code = (error as NodeJS.ErrnoException).code
+  const why = code === 'ENOENT' ? 'there is no such file' : `it cannot be read (${(error as Error).message})`
+  return new CloudtapeError(
+    'ERR_CLOUDTAPE_CASSETTE_NOT_FOUND',
+    `Cassette "${path}" cannot be loaded: ${why}. Check the path, or record it first with \`cloudtape record --target <url> --cassette ${path}\`.`,
+    { cause: error },
+  )
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`
+}
+
+/** One queue per file: writes to the same path run one after another, never interleaved. */
+const writeQueues = new Map<string, Promise<void>>()
+let tempCounter = 0
+
+/**
+ * Writes a cassette atomically: a temp file in the same folder, fsync, then rename over the
+ * target. A crash leaves the previous complete file; concurrent saves of one path in this process
+ * run in turn (the last one wins), and writers in other processes each rename a complete file.
+ */
+export function saveCassetteFile(path: string, cassette: Cassette): Promise<void> {
+  const key = resolve(path)
+  const text = serializeCassette(cassette)
+  const previous = writeQueues.get(key) ?? Promise.resolve()
+  const next = previous.catch(() => undefined).then(() => writeAtomically(key, text))
+  writeQueues.set(key, next)
+  // Forget the queue once drained, so the map does not grow with every cassette ever saved.
+  void next.finally(() => {
+    if (writeQueues.get(key) === next) writeQueues.delete(key)
+  }).catch(() => undefined)
+  return next
+}
+
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const folder = dirname(path)
+  tempCounter += 1
+  const temp = join(folder, `.${basename(path)}.${process.pid}.${tempCounter}.tmp`)
+  try {
+    await mkdir(folder, { recursive: true })
+    const handle = await open(temp, 'wx', 0o644)
+    try {
+      await handle.writeFile(text, 'utf8')
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await rename(temp, path)
+    await syncFolder(folder)
+  } catch (error) {
+    await rm(temp, { force: true }).catch(() => undefined)
+    throw new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_WRITE', `Cannot write cassette "${path}": ${(error as Error).message}. Check that the folder is writable and the disk is not full.`, { cause: error })
+  }
+}
+
+/** Makes the rename itself durable; not every platform can open a folder, which is fine. */
+async function syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r')
+    try {
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    // Best effort (Windows cannot fsync a directory).
+  }
+}
+
+/** Cassettes by name inside one folder: `servers/create` is `<root>/servers/create.json`. */
+export interface CassetteStore {
+  readonly root: string
+  /** The file a name stands for; fails with ERR_CLOUDTAPE_CASSETTE_NAME if the name escapes the root. */
+  pathOf(name: string): string
+  load(name: string): Promise<Cassette>
+  save(name: string, cassette: Cassette): Promise<void>
+  exists(name: string): Promise<boolean>
+  /** Every cassette name under the root, sorted. */
+  list(): Promise<string[]>
+}
+
+/**
+ * A store of cassette files under `root`. Names are relative paths with `/` separators; names
+ * that are absolute, contain `..`, empty segments, backslashes or NUL are refused.
+ *
+ * @example
+ * const store = createFileCassetteStore('test/cassettes')
+ * await store.save('servers/create', recorder.cassette())
+ */
+export function createFileCassetteStore(root: string): CassetteStore {
+  const absoluteRoot = resolve(root)
+  const pathOf = (name: string): string => {
+    checkCassetteName(name)
+    const path = resolve(absoluteRoot, toCassetteFilePath(name))
+    const inside = relative(absoluteRoot, path)
+    if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) throw badName(name, 'it resolves outside the store folder')
+    return path
+  }
+  return {
+    root: absoluteRoot,
+    pathOf,
+    load: async (name) => loadCassetteFile(pathOf(name)),
+    save: async (name, cassette) => saveCassetteFile(pathOf(name), cassette),
+    exists: async (name) => {
+      try {
+        return (await stat(pathOf(name))).isFile()
+      } catch (error) {
+        if (error instanceof CloudtapeError) throw error
+        return false
+      }
+    },
+    list: async () => (await listJsonFiles(absoluteRoot)).map((file) => relative(absoluteRoot, file).split(sep).join('/').replace(/\.json$/i, '')).sort(),
+  }
+}
+
+/** Fails with ERR_CLOUDTAPE_CASSETTE_NAME unless `name` is a safe relative path. */
+export function checkCassetteName(name: string): void {
+  if (typeof name !== 'string' || name.trim() === '') throw badName(String(name), 'it is empty')
+  if (name.includes('\0')) throw badName(name, 'it contains a NUL character')
+  if (name.includes('\\')) throw badName(name, 'it contains a backslash (use "/" between folders)')
+  if (name.startsWith('/') || isAbsolute(name) || /^[A-Za-z]:/.test(name)) throw badName(name, 'it is an absolute path')
+  const segments = name.split('/')
+  if (segments.includes('..')) throw badName(name, 'it contains ".."')
+  if (segments.some((segment) => segment === '' || segment === '.')) throw badName(name, 'it has an empty or "." folder name')
+}
+
+function badName(name: string, why: string): CloudtapeError {
+  return new CloudtapeError(
+    'ERR_CLOUDTAPE_CASSETTE_NAME',
+    `Invalid cassette name ${JSON.stringify(name)}: ${why}. Use a relative path inside the cassette folder, e.g. "servers/boot-reboot-delete".`,
+  )
+}
+
+/** Every `.json` file under `folder`, recursively, skipping dot-files (temp files of saves in flight). */
+export async function listJsonFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true })
+  return entries
+    .filter((entry) => entry.isFile() && /\.json$/i.test(entry.name) && !entry.name.startsWith('.'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort()
+}
