@@ -14,9 +14,17 @@ function validate(value: unknown): ErrorObject | null {
   return validator(value) ? null : (validator.errors?.[0] ?? null)
 }
 
-function invalid(source: string, where: string, why: string, todo: string): CloudtapeError {
-  return new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_INVALID', `Cassette "${source}" is invalid at ${where}: ${why}. ${todo}`)
+/** The first problem found in a cassette file: where (a JSON path, or a line and column), why, and what to do. */
+export interface CassetteProblem {
+  readonly where: string
+  readonly why: string
+  readonly todo: string
 }
+
+/** What a cassette file's text holds: a valid cassette, or the parsed JSON (if any) and its first problem. */
+export type CassetteInspection =
+  | { readonly cassette: Cassette }
+  | { readonly problem: CassetteProblem; readonly json?: unknown }
 
 const RERECORD = 'Fix it by hand, or re-record it with `cloudtape record --cassette <path>`.'
 
@@ -28,49 +36,60 @@ const RERECORD = 'Fix it by hand, or re-record it with `cloudtape record --casse
  * const cassette = parseCassette(await readFile(path, 'utf8'), path)
  */
 export function parseCassette(text: string, source: string): Cassette {
+  const inspection = inspectCassetteText(text)
+  if ('cassette' in inspection) return inspection.cassette
+  const { where, why, todo } = inspection.problem
+  throw new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_INVALID', `Cassette "${source}" is invalid at ${where}: ${why}. ${todo}`)
+}
+
+/** Like parseCassette, but returns the problem instead of throwing (used by `cloudtape lint`). */
+export function inspectCassetteText(text: string): CassetteInspection {
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch (error) {
-    throw jsonSyntaxError(text, source, error as Error)
+    return { problem: jsonSyntaxProblem(text, error as Error) }
   }
-  checkVersion(value, source)
-  const problem = validate(value)
-  if (problem) throw invalid(source, jsonPath(problem.instancePath), describe(problem), RERECORD)
-  const cassette = value as Cassette
-  cassette.interactions.forEach((interaction, index) => {
-    if (interaction.id !== index + 1) {
-      throw invalid(source, `$.interactions[${index}].id`, `expected ${index + 1} (ids count from 1 in recorded order), found ${interaction.id}`, 'Renumber the interactions or re-record the cassette.')
-    }
-  })
-  return cassette
+  const problem = versionProblem(value) ?? schemaProblem(value) ?? idProblem(value as Cassette)
+  return problem ? { problem, json: value } : { cassette: value as Cassette }
 }
 
-function jsonSyntaxError(text: string, source: string, error: Error): CloudtapeError {
+function schemaProblem(value: unknown): CassetteProblem | undefined {
+  const error = validate(value)
+  return error ? { where: jsonPath(error.instancePath), why: describe(error), todo: RERECORD } : undefined
+}
+
+function idProblem(cassette: Cassette): CassetteProblem | undefined {
+  const index = cassette.interactions.findIndex((interaction, at) => interaction.id !== at + 1)
+  if (index < 0) return undefined
+  return {
+    where: `$.interactions[${index}].id`,
+    why: `expected ${index + 1} (ids count from 1 in recorded order), found ${cassette.interactions[index]?.id}`,
+    todo: 'Renumber the interactions or re-record the cassette.',
+  }
+}
+
+function jsonSyntaxProblem(text: string, error: Error): CassetteProblem {
   const position = /position (\d+)/.exec(error.message)
   const at = position ? Number(position[1]) : text.length
   const before = text.slice(0, at)
   const line = before.split('\n').length
   const column = at - before.lastIndexOf('\n')
   const why = text.trim() === '' ? 'the file is empty' : /end of (?:JSON )?input|Unterminated/i.test(error.message) ? 'the JSON ends early (a truncated file?)' : `not valid JSON (${error.message})`
-  return new CloudtapeError(
-    'ERR_CLOUDTAPE_CASSETTE_INVALID',
-    `Cassette "${source}" is invalid at line ${line}, column ${column}: ${why}. Restore it from version control, or re-record it with \`cloudtape record --cassette <path>\`.`,
-    { cause: error },
-  )
+  return { where: `line ${line}, column ${column}`, why, todo: 'Restore it from version control, or re-record it with `cloudtape record --cassette <path>`.' }
 }
 
-function checkVersion(value: unknown, source: string): void {
+function versionProblem(value: unknown): CassetteProblem | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw invalid(source, '$', 'expected a JSON object with "version", "name", "dialect", "recordedAt" and "interactions"', 'Is this a cloudtape cassette?')
+    return { where: '$', why: 'expected a JSON object with "version", "name", "dialect", "recordedAt" and "interactions"', todo: 'Is this a cloudtape cassette?' }
   }
   const version = (value as { version?: unknown }).version
-  if (version === CASSETTE_VERSION) return
-  if (version === undefined) throw invalid(source, '$.version', 'missing', `Cassettes start with "version": ${CASSETTE_VERSION}; is this a cloudtape cassette?`)
+  if (version === CASSETTE_VERSION) return undefined
+  if (version === undefined) return { where: '$.version', why: 'missing', todo: `Cassettes start with "version": ${CASSETTE_VERSION}; is this a cloudtape cassette?` }
   if (typeof version === 'number' && version > CASSETTE_VERSION) {
-    throw invalid(source, '$.version', `version ${version} was written by a newer cloudtape; this one reads version ${CASSETTE_VERSION}`, 'Upgrade cloudtape (npm install cloudtape@latest).')
+    return { where: '$.version', why: `version ${version} was written by a newer cloudtape; this one reads version ${CASSETTE_VERSION}`, todo: 'Upgrade cloudtape (npm install cloudtape@latest).' }
   }
-  throw invalid(source, '$.version', `unknown version ${JSON.stringify(version)}; this cloudtape reads version ${CASSETTE_VERSION}`, 'Re-record the cassette with this cloudtape.')
+  return { where: '$.version', why: `unknown version ${JSON.stringify(version)}; this cloudtape reads version ${CASSETTE_VERSION}`, todo: 'Re-record the cassette with this cloudtape.' }
 }
 
 /** `/interactions/3/request/method` → `$.interactions[3].request.method`. */

@@ -66,7 +66,8 @@ export { createCassetteRecorder } from './recorder.js'
 export type { RawExchange, CassetteRecorder, CassetteRecorderOptions } from './recorder.js'
 export type { NormalizationSummary } from './identifier-map.js'
 export type { RawHeaders } from './normalize-http.js'
-export { parseCassette, serializeCassette, jsonPath, CASSETTE_SCHEMA } from './cassette-format.js'
+export { parseCassette, serializeCassette, inspectCassetteText, jsonPath, CASSETTE_SCHEMA } from './cassette-format.js'
+export type { CassetteProblem, CassetteInspection } from './cassette-format.js'
 export {
   loadCassetteFile,
   saveCassetteFile,
@@ -77,3 +78,5 @@ export {
   MAX_CASSETTE_FILE_BYTES,
 } from './store.js'
 export type { CassetteStore, LoadCassetteOptions } from './store.js'
+export { lintCassetteText, lintPath } from './lint.js'
+export type { LintFinding, LintReport } from './lint.js'

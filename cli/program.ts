@@ -1,6 +1,8 @@
 import { Command } from 'commander'
 import { registerFaultsCommand } from './commands/faults.js'
+import { registerLintCommand } from './commands/lint.js'
 import { registerOperationCommand } from './commands/operation.js'
+import { registerShowCommand } from './commands/show.js'
 import { packageVersion } from './package-info.js'
 
 /** Where a command writes; injected so tests capture output without touching process streams. */
@@ -32,5 +34,7 @@ export function createProgram(io: ProgramIO = PROCESS_IO): Command {
     .exitOverride()
   registerOperationCommand(program, io)
   registerFaultsCommand(program, io)
+  registerShowCommand(program, io)
+  registerLintCommand(program, io)
   return program
 }

@@ -1,0 +1,64 @@
+import type { Command } from 'commander'
+import type { Interaction } from '../../cassettes/schema.js'
+import { loadCassetteFile, toCassetteFilePath } from '../../cassettes/store.js'
+import type { ProgramIO } from '../program.js'
+
+interface ShowOptions {
+  json?: boolean
+}
+
+/** One row of `cloudtape show`. */
+export interface ShowRow {
+  readonly id: number
+  readonly operation: string
+  readonly method: string
+  readonly path: string
+  /** The response status, or the transport fault's kind when there was no response. */
+  readonly status: number | string
+  readonly format: string
+  readonly occurrence: number
+  readonly params: Readonly<Record<string, string>>
+}
+
+/** `cloudtape show <cassette> [--json]`: a table of the interactions of a cassette. */
+export function registerShowCommand(program: Command, io: ProgramIO): void {
+  program
+    .command('show')
+    .description('list the interactions of a cassette: #, operation, method and path, status, format, occurrence')
+    .argument('<cassette>', 'cassette file (".json" is appended when missing), as given to record --cassette')
+    .option('--json', 'print the rows as JSON')
+    .action(async (cassette: string, options: ShowOptions) => {
+      const loaded = await loadCassetteFile(toCassetteFilePath(cassette))
+      const rows = loaded.interactions.map(toRow)
+      if (options.json) {
+        io.writeOut(`${JSON.stringify(rows, null, 2)}\n`)
+        return
+      }
+      io.writeOut(formatTable(rows))
+      io.writeOut(`${rows.length} interaction${rows.length === 1 ? '' : 's'}, dialect ${loaded.dialect}, recorded ${loaded.recordedAt}\n`)
+    })
+}
+
+function toRow(interaction: Interaction): ShowRow {
+  const { request } = interaction
+  const query = request.query.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&')
+  return {
+    id: interaction.id,
+    operation: interaction.operation,
+    method: request.method,
+    path: query === '' ? request.path : `${request.path}?${query}`,
+    status: interaction.response?.status ?? interaction.transportFault?.kind ?? '-',
+    format: interaction.format,
+    occurrence: interaction.occurrence,
+    params: interaction.params,
+  }
+}
+
+const COLUMNS = ['#', 'operation', 'method', 'path', 'status', 'format', 'occurrence'] as const
+
+function formatTable(rows: readonly ShowRow[]): string {
+  const cells = rows.map((row) => [String(row.id), row.operation, row.method, row.path, String(row.status), row.format, String(row.occurrence)])
+  const widths = COLUMNS.map((title, column) => Math.max(title.length, ...cells.map((line) => (line[column] as string).length)))
+  const line = (values: readonly string[]) => values.map((value, column) => (column === values.length - 1 ? value : value.padEnd(widths[column] as number))).join('  ') + '\n'
+  return line(COLUMNS) + cells.map(line).join('')
+}
