@@ -118,13 +118,16 @@ function isPrintable(text: string): boolean {
 /**
  * Turns a classified body into what is stored, applying the size cap: a body over `maxBytes`
  * keeps its first `maxBytes` (as text, or bytes for binary) and says how big it was.
+ * `sourceBytes`, the size of the body before redaction, lets small JSON bodies skip measuring.
  */
-export function toStoredBody(body: ClassifiedBody, maxBytes: number = DEFAULT_MAX_BODY_BYTES): StoredBody {
+export function toStoredBody(body: ClassifiedBody, maxBytes: number = DEFAULT_MAX_BODY_BYTES, sourceBytes?: number): StoredBody {
   if (body.kind === 'base64') {
     if (body.bytes.length <= maxBytes) return { kind: 'base64', base64: body.bytes.toString('base64') }
     const truncated: TruncationMark = { originalBytes: body.bytes.length, keptBytes: maxBytes }
     return { kind: 'base64', base64: body.bytes.subarray(0, maxBytes).toString('base64'), truncated }
   }
+  // Placeholders are at most a few times longer than what they replace: far from the cap, skip measuring.
+  if (body.kind === 'json' && sourceBytes !== undefined && sourceBytes * 4 < maxBytes) return { kind: 'json', json: body.json }
   const text = body.kind === 'json' ? JSON.stringify(body.json) : body.text
   const size = Buffer.byteLength(text, 'utf8')
   if (size <= maxBytes) return body.kind === 'json' ? { kind: 'json', json: body.json } : { kind: body.kind, text }

@@ -6,8 +6,8 @@ export interface DialectEvidence {
   readonly host: string
   readonly requestHeaders: ReadonlyMap<string, string>
   readonly responseHeaders: ReadonlyMap<string, string> | null
-  /** Request and response bodies as text (binary bodies are not looked at). */
-  readonly bodies: readonly string[]
+  /** Request and response bodies as decoded bytes: the clues are ASCII, searched without making strings. */
+  readonly bodies: readonly Buffer[]
 }
 
 interface Clue {

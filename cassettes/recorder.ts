@@ -142,7 +142,7 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
     host: /^[a-z]+:\/\/([^/?#]*)/i.exec(request.url)?.[1] ?? '',
     requestHeaders,
     responseHeaders,
-    bodies: [requestBody.classified, responseBody?.classified ?? null].flatMap(textOf),
+    bodies: responseBody ? [requestBody.decoded, responseBody.decoded] : [requestBody.decoded],
   })
   learnHeaders(requestHeaders, context)
   learnUrl(request.url, resolved, context)
@@ -157,11 +157,11 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
     path: url.path,
     query: url.query,
     headers: rewriteHeaders(requestHeaders, 'request', context),
-    body: store(rewriteBody(requestBody.classified, context), settings.maxBodyBytes),
+    body: store(rewriteBody(requestBody.classified, context), requestBody.decoded.length, settings.maxBodyBytes),
   }
   const storedResponse =
     response && responseHeaders
-      ? { status: response.status, headers: rewriteHeaders(responseHeaders, 'response', context), body: store(rewriteBody(responseBody?.classified ?? null, context), settings.maxBodyBytes) }
+      ? { status: response.status, headers: rewriteHeaders(responseHeaders, 'response', context), body: store(rewriteBody(responseBody?.classified ?? null, context), responseBody?.decoded.length ?? 0, settings.maxBodyBytes) }
       : null
   return {
     operation: resolved.key,
@@ -180,13 +180,8 @@ function readBody(raw: Buffer, headers: ReadonlyMap<string, string>): { decoded:
   return { decoded, classified: classifyBody(decoded, headers.get('content-type')) }
 }
 
-function textOf(body: ClassifiedBody | null): string[] {
-  if (body === null || body.kind === 'base64') return []
-  return [body.kind === 'json' ? JSON.stringify(body.json) : body.text]
-}
-
-function store(body: ClassifiedBody | null, maxBodyBytes: number): Interaction['request']['body'] {
-  return body === null ? null : toStoredBody(body, maxBodyBytes)
+function store(body: ClassifiedBody | null, sourceBytes: number, maxBodyBytes: number): Interaction['request']['body'] {
+  return body === null ? null : toStoredBody(body, maxBodyBytes, sourceBytes)
 }
 
 function storedFault(fault: TransportFault, context: NormalizeContext): TransportFault {

@@ -25,6 +25,7 @@ const TOKENS = new RegExp(
   'g',
 )
 
+const MAY_HAVE_TOKENS = /[\d-]|:\/\//
 const HEX_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const VERSION_SEGMENT = /^v\d+(?:\.\d+)?$/
 /** Account numbers, hex project ids, UUIDs and `MossoCloudFS_...`-style prefixed ids; never words like `servers`. */
@@ -49,6 +50,8 @@ export function scrubText(text: string, context: NormalizeContext): string {
 
 /** The id pass of `scrubText` alone, for text whose secrets were already replaced. */
 export function mapTokens(text: string, context: NormalizeContext): string {
+  // Every token the pass maps has a digit, a dash (UUIDs) or "://" (URLs); most words have none.
+  if (!MAY_HAVE_TOKENS.test(text)) return text
   TOKENS.lastIndex = 0
   return text.replace(TOKENS, (match: string, scheme?: string, authority?: string, path?: string, uuid?: string, ipv4?: string, ipv6?: string, word?: string) => {
     if (scheme !== undefined) return scheme + mapAuthority(authority ?? '', context) + (path ? mapUrlPath(path, context) : '')
