@@ -54,8 +54,13 @@ export class IdentifierMap {
 
   /** Registers a secret (if new) and returns its placeholder; counts one replacement. */
   secret(kind: SecretKind, value: string): string {
+    if (value !== '') this.replacements += 1
+    return this.learnSecret(kind, value)
+  }
+
+  /** Registers a secret (if new) without counting a replacement: the learning pass. */
+  learnSecret(kind: SecretKind, value: string): string {
     if (value === '') return value
-    this.replacements += 1
     const known = this.secrets.get(value)
     if (known !== undefined) return known
     const count = (this.secretCounts.get(kind) ?? 0) + 1

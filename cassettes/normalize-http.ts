@@ -29,7 +29,7 @@ export function learnHeaders(headers: ReadonlyMap<string, string>, context: Norm
     const secret = context.rules.secretHeaders.get(name)
     if (secret !== undefined) {
       const scheme = AUTH_SCHEME.exec(value)
-      context.map.secret(secret, scheme ? (scheme[2] as string) : value)
+      context.map.learnSecret(secret, scheme ? (scheme[2] as string) : value)
       const noauth = NOAUTH_TOKEN.exec(value)
       if (noauth) {
         context.map.id('username', noauth[1] as string)
@@ -103,7 +103,7 @@ export function learnUrl(url: string, resolved: ResolvedOperation, context: Norm
   if (tenant !== undefined) context.map.id('tenant', tenant)
   for (const [name, value] of new URLSearchParams(query ?? '')) {
     const secret = context.rules.secretQuery.get(name)
-    if (secret !== undefined) context.map.secret(secret, value)
+    if (secret !== undefined) context.map.learnSecret(secret, value)
   }
 }
 

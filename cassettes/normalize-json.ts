@@ -43,7 +43,7 @@ function learnValue(value: JsonValue, key: string | undefined, parent: string | 
 
 /** Registers one field's value by its action (shared with the XML walker). */
 export function learnField(action: FieldAction, text: string, context: NormalizeContext): void {
-  if ('secret' in action) context.map.secret(action.secret, text)
+  if ('secret' in action) context.map.learnSecret(action.secret, text)
   else if ('keep' in action) context.map.keep(text)
   else if (!isUrlLike(text)) context.map.id(action.id, text)
   else learnFreeText(text, context)
