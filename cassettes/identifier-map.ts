@@ -31,6 +31,8 @@ export interface NormalizationSummary {
 const UUID_LIKE = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/i
 const PREFIXED = /^([A-Za-z][A-Za-z0-9]*_)(.+)$/
 const LABEL = /^[A-Za-z][A-Za-z _.-]*$/
+/** What APIs put where an id would be when there is none. */
+const NOT_AN_ID = /^(?:none|null|undefined|true|false|-)$/i
 
 type Shape = 'uuid' | 'numeric' | 'hex' | 'username' | 'host' | 'ipv4' | 'ipv6'
 
@@ -116,7 +118,7 @@ export class IdentifierMap {
 
   /** Maps an identifier found at a known position, minting a placeholder of the same shape if new. */
   id(kind: IdKind, value: string): string {
-    if (value === '' || this.kept.has(value)) return value
+    if (value === '' || this.kept.has(value) || NOT_AN_ID.test(value)) return value
     const known = this.lookup(value)
     if (known !== undefined) return known
     if (kind === 'network' && LABEL.test(value)) return value

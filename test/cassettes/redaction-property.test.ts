@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { serializeCassette } from '../../cassettes/cassette-format.js'
+import { parseCassette, serializeCassette } from '../../cassettes/cassette-format.js'
 import { createFakeClock } from '../../cassettes/clock.js'
 import { escapeXml } from '../../cassettes/fault-catalog.js'
 import { createCassetteRecorder, type RawExchange } from '../../cassettes/recorder.js'
@@ -124,6 +124,40 @@ describe('redaction property', () => {
         },
       ),
       { numRuns: 300, seed: 20240601 },
+    )
+  })
+})
+
+describe('recorder robustness', () => {
+  const headerValue = fc.string({ maxLength: 40 }).map((value) => value.replace(/[\r\n]/g, ' '))
+  const body = fc.oneof(
+    fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+    fc.string({ maxLength: 200 }).map((text) => Buffer.from(text)),
+    fc.jsonValue({ maxDepth: 4 }).map((value) => Buffer.from(JSON.stringify(value))),
+    fc.constantFrom('<a><b x="1">t</b></a>', '<a><b></a>', '<!DOCTYPE x [<!ENTITY e "e">]><x a="&e;">&e;</x>', '{"a":', '').map((text) => Buffer.from(text)),
+  )
+  const exchangeArbitrary = fc.record({
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'patch'),
+    url: fc.oneof(fc.webUrl({ withQueryParameters: true }), fc.string({ maxLength: 60 }).map((path) => `http://127.0.0.1:8774/${path}`)),
+    contentType: fc.constantFrom('application/json', 'application/xml', 'text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded', ''),
+    token: headerValue,
+    requestBody: body,
+    status: fc.integer({ min: 100, max: 599 }),
+    responseBody: body,
+  })
+
+  test('records any exchange without throwing, into a cassette that parses back', () => {
+    fc.assert(
+      fc.property(fc.array(exchangeArbitrary, { minLength: 1, maxLength: 4 }), (items) => {
+        const recorder = createCassetteRecorder({ name: 'fuzz', clock: createFakeClock(0) })
+        for (const item of items) {
+          const headers = { 'content-type': item.contentType, 'x-auth-token': item.token }
+          recorder.record({ request: { method: item.method, url: item.url, headers, body: item.requestBody }, response: { status: item.status, headers, body: item.responseBody } })
+        }
+        const written = serializeCassette(recorder.cassette())
+        expect(parseCassette(written, 'fuzz.json').interactions).toHaveLength(items.length)
+      }),
+      { numRuns: 300, seed: 7 },
     )
   })
 })
