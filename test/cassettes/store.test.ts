@@ -148,6 +148,14 @@ describe('cassette files', () => {
 })
 
 describe('file cassette store', () => {
+  test('ignores the partial temp file a crashed save leaves behind', async () => {
+    const store = createFileCassetteStore(dir)
+    await store.save('boot', sampleCassette())
+    await writeFile(join(dir, '.boot.json.4242.1.tmp'), '{"version": 1, "name": "bo')
+    expect(await store.list()).toEqual(['boot'])
+    expect((await store.load('boot')).interactions).toHaveLength(2)
+  })
+
   test('saves, loads and lists cassettes by relative name', async () => {
     const store = createFileCassetteStore(dir)
     await store.save('servers/rebuild', sampleCassette())
