@@ -51,6 +51,11 @@ export const BUILTIN_RULE_NAMES: readonly string[] = BUILTIN_VOLATILE_RULES.map(
  * ERR_CLOUDTAPE_INVALID_OPTION naming the rule and listing valid values.
  */
 export function compileRules(options: NormalizationOptions = {}): CompiledRules {
+  for (const list of ['volatile', 'disable', 'secretHeaders', 'secretFields', 'keepHeaders'] as const) {
+    if (options[list] !== undefined && !Array.isArray(options[list])) {
+      throw new CloudtapeError('ERR_CLOUDTAPE_INVALID_OPTION', `Invalid rules.${list}: expected an array, got ${typeof options[list]}.`)
+    }
+  }
   const disabled = new Set(options.disable ?? [])
   for (const name of disabled) {
     if (!BUILTIN_RULE_NAMES.includes(name)) {
@@ -66,7 +71,7 @@ export function compileRules(options: NormalizationOptions = {}): CompiledRules 
     fields: indexFields([...(options.secretFields ?? []).map((name): FieldRule => ({ name, action: { secret: 'secret' } })), ...SECRET_FIELDS, ...KEPT_FIELDS, ...ID_FIELDS]),
     secretHeaders,
     idHeaders: new Map(Object.entries(ID_HEADERS)),
-    keptRequestHeaders: kept(KEPT_REQUEST_HEADERS),
+    keptRequestHeaders: kept([...KEPT_REQUEST_HEADERS, ...compiled.replacedHeaders]),
     keptResponseHeaders: kept([...KEPT_RESPONSE_HEADERS, ...compiled.replacedHeaders]),
     secretQuery: new Map(Object.entries(SECRET_QUERY_PARAMS)),
     volatileHeaders: compiled.headers,

@@ -315,6 +315,12 @@ describe('recorder: volatile values and rules', () => {
     expect(text(interactions[1], 'response')).toBe('<thing xmlns="urn:x" stamp="1"><build>build-N</build></thing>')
   })
 
+  test('keeps and normalizes a request header that a user rule names', () => {
+    const sent = exchange({ url: `${DFW}/010101/servers`, requestHeaders: { 'x-client-time': '2024-05-05T10:00:00Z' }, responseBody: { servers: [] } })
+    const { interactions } = record([sent], { rules: { volatile: [{ name: 'client-time', headers: ['X-Client-Time'] }] } })
+    expect(interactions[0]?.request.headers['x-client-time']).toBe('2000-01-01T00:00:00Z')
+  })
+
   test('fails with ERR_CLOUDTAPE_INVALID_OPTION on an unknown built-in, a bad path or a bad pattern', () => {
     expect(() => recorder({ rules: { disable: ['dates'] } })).toThrowError(/Built-in rules: date-header, request-id-headers/)
     expect(() => recorder({ rules: { volatile: [{ name: 'x', jsonPaths: ['access.token'] }] } })).toThrowError(expect.objectContaining({ code: 'ERR_CLOUDTAPE_INVALID_OPTION' }))
