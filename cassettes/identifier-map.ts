@@ -7,6 +7,7 @@ import {
   hostPlaceholder,
   ipv4Placeholder,
   ipv6Placeholder,
+  macPlaceholder,
   numericPlaceholder,
   secretPlaceholder,
   usernamePlaceholder,
@@ -34,7 +35,7 @@ const LABEL = /^[A-Za-z][A-Za-z _.-]*$/
 /** What APIs put where an id would be when there is none. */
 const NOT_AN_ID = /^(?:none|null|undefined|true|false|-)$/i
 
-type Shape = 'uuid' | 'numeric' | 'hex' | 'username' | 'host' | 'ipv4' | 'ipv6'
+type Shape = 'uuid' | 'numeric' | 'hex' | 'username' | 'host' | 'ipv4' | 'ipv6' | 'mac'
 
 /**
  * The recorder's memory of real values and the placeholders they became. It lives only in
@@ -167,6 +168,17 @@ export class IdentifierMap {
     if (known !== undefined) return known
     const placeholder = isIPv6(value) ? ipv6Placeholder(this.next('ipv6')) : ipv4Placeholder(this.next('ipv4'))
     this.idCounts.set('ip', (this.idCounts.get('ip') ?? 0) + 1)
+    this.ids.set(key, placeholder)
+    return placeholder
+  }
+
+  /** Maps a MAC address (`fa:16:3e:2f:3c:55`), keeping its separator and letter case. */
+  mac(value: string): string {
+    const key = `mac:${value.toLowerCase().replace(/-/g, ':')}`
+    const known = this.ids.get(key)
+    if (known !== undefined) return known
+    const placeholder = macPlaceholder(this.next('mac'), value[2] ?? ':', value !== value.toLowerCase())
+    this.idCounts.set('mac', (this.idCounts.get('mac') ?? 0) + 1)
     this.ids.set(key, placeholder)
     return placeholder
   }

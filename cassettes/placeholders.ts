@@ -22,6 +22,7 @@ export const ID_KINDS = [
   'network',
   'hostId',
   'ip',
+  'mac',
   'host',
   'other',
 ] as const
@@ -88,6 +89,16 @@ export function ipv6Placeholder(counter: number): string {
   return `2001:db8::${counter.toString(16)}`
 }
 
+/**
+ * A MAC address placeholder in the IANA documentation block 00:00:5E:00:53:00/24 (RFC 7042), then
+ * locally administered 02:00:5E:xx:xx:xx; the separator and letter case of the original are kept.
+ */
+export function macPlaceholder(counter: number, separator = ':', upperCase = false): string {
+  const bytes = counter <= 255 ? [0x00, 0x00, 0x5e, 0x00, 0x53, counter] : [0x02, 0x00, 0x5e, (counter >> 16) & 0xff, (counter >> 8) & 0xff, counter & 0xff]
+  const text = bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(separator)
+  return upperCase ? text.toUpperCase() : text
+}
+
 /** The fixed instant volatile timestamps become, and the one token expiry becomes (far in the future, so clients keep the token). */
 export const NORMALIZED_TIME = { date: '2000-01-01', time: '00:00:00' } as const
 export const NORMALIZED_EXPIRY = { date: '2099-01-01', time: '00:00:00' } as const
@@ -104,6 +115,8 @@ const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
   /^(?:192\.0\.2|198\.51\.100|203\.0\.113)\.\d{1,3}$/,
   /^198\.1[89]\.\d{1,3}\.\d{1,3}$/,
   /^2001:db8:[0-9a-f:]*$/i,
+  /^00([:-])00\1(?:5e)\1(?:00)\1(?:53)\1[0-9a-f]{2}$/i,
+  /^02([:-])00\1(?:5e)(?:\1[0-9a-f]{2}){3}$/i,
   /^(?:2000|2099)-01-01T00:00:00(?:\.0+)?(?:Z|[+-]\d\d:?\d\d)?$/,
 ]
 

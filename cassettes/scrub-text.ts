@@ -10,7 +10,7 @@ export interface NormalizeContext {
 }
 
 /**
- * One pass over free text finds URLs, UUID-shaped values, IPv4 and IPv6 addresses, and tokens
+ * One pass over free text finds URLs, UUID-shaped values, IPv4, MAC and IPv6 addresses, and tokens
  * with a digit (candidates for known ids). Compiled once; the order of the alternatives matters:
  * a URL before its parts, a UUID before the words it is made of.
  */
@@ -19,6 +19,8 @@ const TOKENS = new RegExp(
     /(https?:\/\/)([^/\s"'<>?#\\]*)(\/[^\s"'<>?#\\]*)?/.source,
     /(?<![0-9A-Za-z])([0-9A-Za-z]{8}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{12})(?![0-9A-Za-z])/.source,
     /(?<![\w.])((?:\d{1,3}\.){3}\d{1,3})(?!\w|\.\d)/.source,
+    // A named group: positional back-references would shift when the alternatives are joined.
+    /(?<![\w:-])([0-9A-Fa-f]{2}(?<macSeparator>[:-])[0-9A-Fa-f]{2}(?:\k<macSeparator>[0-9A-Fa-f]{2}){4})(?![\w:-])/.source,
     /(?<![\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![\w:])/.source,
     /(?<![A-Za-z0-9])([A-Za-z0-9]*\d[A-Za-z0-9]*)/.source,
   ].join('|'),
@@ -53,10 +55,11 @@ export function mapTokens(text: string, context: NormalizeContext): string {
   // Every token the pass maps has a digit, a dash (UUIDs) or "://" (URLs); most words have none.
   if (!MAY_HAVE_TOKENS.test(text)) return text
   TOKENS.lastIndex = 0
-  return text.replace(TOKENS, (match: string, scheme?: string, authority?: string, path?: string, uuid?: string, ipv4?: string, ipv6?: string, word?: string) => {
+  return text.replace(TOKENS, (match: string, scheme?: string, authority?: string, path?: string, uuid?: string, ipv4?: string, mac?: string, _separator?: string, ipv6?: string, word?: string) => {
     if (scheme !== undefined) return scheme + mapAuthority(authority ?? '', context) + (path ? mapUrlPath(path, context) : '')
     if (uuid !== undefined) return mapUuid(uuid, context)
     if (ipv4 !== undefined) return isIPv4(ipv4) ? context.map.ip(ipv4) : match
+    if (mac !== undefined) return context.map.mac(mac)
     if (ipv6 !== undefined) return isIPv6(ipv6) && /[0-9a-f]/i.test(ipv6) ? context.map.ip(ipv6) : match
     return context.map.lookupToken(word ?? match) ?? match
   })

@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import { describe, expect, test } from 'vitest'
-import { hexPlaceholder, hostPlaceholder, ipv4Placeholder, ipv6Placeholder, isPlaceholder, numericPlaceholder, secretPlaceholder, uuidPlaceholder, WELL_KNOWN_VALUES } from '../../cassettes/placeholders.js'
+import { hexPlaceholder, hostPlaceholder, ipv4Placeholder, ipv6Placeholder, isPlaceholder, macPlaceholder, numericPlaceholder, secretPlaceholder, uuidPlaceholder, WELL_KNOWN_VALUES } from '../../cassettes/placeholders.js'
 import { expiryTime, fixedTime } from '../../cassettes/timestamps.js'
 
 describe('placeholders', () => {
@@ -16,6 +16,8 @@ describe('placeholders', () => {
     expect(isIPv4(ipv4Placeholder(100_000))).toBe(true)
     expect(isIPv6(ipv6Placeholder(300))).toBe(true)
     expect(hostPlaceholder(2)).toBe('host-2.example.com')
+    expect(macPlaceholder(1)).toBe('00:00:5e:00:53:01')
+    expect(macPlaceholder(300, '-', true)).toBe('02-00-5E-00-01-2C')
   })
 
   test('are safe in JSON, XML, headers and URLs', () => {
@@ -26,13 +28,13 @@ describe('placeholders', () => {
   })
 
   test('isPlaceholder recognizes every minted form, alone or after a prefix', () => {
-    for (const value of ['REDACTED-token-1', 'REDACTED-privateKey-12', uuidPlaceholder(7), uuidPlaceholder(7, true), 'req-ca55e77e-0000-4000-8000-000000000000', numericPlaceholder(2, 6), hexPlaceholder(4, 32), 'username-3', 'host-1.example.com', '192.0.2.9', '203.0.113.4', ipv6Placeholder(10), fixedTime('2012-07-26T16:09:16Z'), expiryTime('2012-09-14T15:11:57.585-05:00'), `MossoCloudFS_${uuidPlaceholder(1)}`]) {
+    for (const value of ['REDACTED-token-1', 'REDACTED-privateKey-12', uuidPlaceholder(7), uuidPlaceholder(7, true), 'req-ca55e77e-0000-4000-8000-000000000000', numericPlaceholder(2, 6), hexPlaceholder(4, 32), 'username-3', 'host-1.example.com', '192.0.2.9', '203.0.113.4', ipv6Placeholder(10), macPlaceholder(3), macPlaceholder(70_000, '-'), fixedTime('2012-07-26T16:09:16Z'), expiryTime('2012-09-14T15:11:57.585-05:00'), `MossoCloudFS_${uuidPlaceholder(1)}`]) {
       expect(isPlaceholder(value), value).toBe(true)
     }
   })
 
   test('isPlaceholder rejects real values and the documented constants', () => {
-    for (const value of ['858fb4c2-bf15-4dac-917d-8ec750ae9baa', '010101', 'MyRackspacePwd', 'dfw.servers.api.rackspacecloud.com', '50.56.175.199', '2001:4800:780e:510::1', '2012-07-26T16:09:16Z', '', ...WELL_KNOWN_VALUES]) {
+    for (const value of ['858fb4c2-bf15-4dac-917d-8ec750ae9baa', '010101', 'MyRackspacePwd', 'dfw.servers.api.rackspacecloud.com', '50.56.175.199', '2001:4800:780e:510::1', 'fa:16:3e:2f:3c:55', '2012-07-26T16:09:16Z', '', ...WELL_KNOWN_VALUES]) {
       expect(isPlaceholder(value), value).toBe(false)
     }
   })
