@@ -1,0 +1,98 @@
+import { CATALOG_URL_FIELDS } from './catalog.js'
+import type { MountTable } from './mounts.js'
+
+/** Body fields that hold absolute links: atom-style `href`s and the service catalog's endpoints. */
+export const LINK_FIELDS = ['href', ...CATALOG_URL_FIELDS] as const
+
+/** Response headers whose value is an absolute URL on an upstream. */
+export const LINK_HEADERS = ['location', 'content-location', 'x-server-management-url', 'x-storage-url', 'x-cdn-management-url'] as const
+
+// What may follow an origin in a link: a path, a query, the end of the value. `\\` starts an
+// escaped slash (`https:\/\/host\/v2`), which some JSON encoders write.
+const BOUNDARY = `(?=[/?#"'<\\\\\\s]|$)`
+
+interface CompiledPatterns {
+  readonly version: number
+  readonly json: RegExp
+  readonly xml: RegExp
+  readonly header: RegExp
+}
+
+/**
+ * Rewrites absolute upstream links to the proxy, so that a client following them keeps talking
+ * through it: `https://dfw.servers.api.rackspacecloud.com/v2/010101/servers/abc` becomes
+ * `http://127.0.0.1:PORT/_upstream/https/dfw.servers.api.rackspacecloud.com/v2/010101/servers/abc`.
+ *
+ * @note Only the values of link fields (`href`, catalog endpoint fields) and link headers are
+ * touched, in place in the original text: formatting, other fields, ids and tokens stay byte for
+ * byte. The patterns are compiled once per set of known origins, not per request.
+ */
+export class LinkRewriter {
+  readonly #table: MountTable
+  #patterns: CompiledPatterns | null = null
+
+  constructor(table: MountTable) {
+    this.#table = table
+  }
+
+  /** The body with its links rewritten, or null when it holds none. */
+  rewriteBody(text: string, format: 'json' | 'xml', proxyOrigin: string): string | null {
+    const patterns = this.#compiled()
+    return this.#replace(text, format === 'json' ? patterns.json : patterns.xml, proxyOrigin, true)
+  }
+
+  /** A link header's value rewritten, or null when it points to no known upstream. */
+  rewriteHeader(value: string, proxyOrigin: string): string | null {
+    return this.#replace(value, this.#compiled().header, proxyOrigin, false)
+  }
+
+  /** The proxy URL standing for an upstream URL, or null for an origin the proxy does not know. */
+  proxyUrlFor(upstreamUrl: string, proxyOrigin: string): string | null {
+    return this.rewriteHeader(upstreamUrl, proxyOrigin)
+  }
+
+  #replace(text: string, pattern: RegExp, proxyOrigin: string, hasLead: boolean): string | null {
+    let changed = false
+    const result = text.replace(pattern, (whole: string, ...groups: unknown[]) => {
+      const lead = hasLead ? (groups[0] as string) : ''
+      const linkOrigin = (hasLead ? groups[1] : groups[0]) as string
+      const mount = this.#table.get(canonicalOrigin(linkOrigin))
+      if (!mount) return whole
+      changed = true
+      const replacement = proxyOrigin + mount.prefix
+      return lead + (linkOrigin.includes('\\/') ? replacement.replaceAll('/', '\\/') : replacement)
+    })
+    return changed ? result : null
+  }
+
+  #compiled(): CompiledPatterns {
+    if (this.#patterns?.version === this.#table.version) return this.#patterns
+    const origins = this.#table.mounts().map((mount) => originPattern(mount.origin))
+    const anyOrigin = `(${origins.join('|')})${BOUNDARY}`
+    const fields = LINK_FIELDS.join('|')
+    this.#patterns = {
+      version: this.#table.version,
+      json: new RegExp(`("(?:${fields})"\\s*:\\s*")${anyOrigin}`, 'gi'),
+      xml: new RegExp(`(\\s(?:[\\w.-]+:)?(?:${fields})\\s*=\\s*["'])${anyOrigin}`, 'gi'),
+      header: new RegExp(`^${anyOrigin}`, 'i'),
+    }
+    return this.#patterns
+  }
+}
+
+/** A pattern for an origin as links may spell it: any case, default port or not, `\/` escapes. */
+function originPattern(origin: string): string {
+  const url = new URL(origin)
+  const defaultPort = url.protocol === 'https:' ? '443' : '80'
+  const port = url.port === '' ? `(?::${defaultPort})?` : `:${url.port}`
+  return `${url.protocol}(?://|\\\\/\\\\/)${escapeRegExp(url.hostname)}${port}`
+}
+
+function canonicalOrigin(linkOrigin: string): string {
+  const plain = linkOrigin.replaceAll('\\/', '/')
+  return URL.canParse(plain) ? new URL(plain).origin : plain
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
