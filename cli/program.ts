@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { registerFaultsCommand } from './commands/faults.js'
 import { registerLintCommand } from './commands/lint.js'
 import { registerOperationCommand } from './commands/operation.js'
+import { registerRecordCommand } from './commands/record.js'
 import { registerShowCommand } from './commands/show.js'
 import { packageVersion } from './package-info.js'
 
@@ -9,6 +10,11 @@ import { packageVersion } from './package-info.js'
 export interface ProgramIO {
   writeOut(text: string): void
   writeErr(text: string): void
+  /**
+   * Aborting it stops long-running commands (record) as SIGINT would; when absent they listen
+   * for SIGINT/SIGTERM. Lets tests run them in process.
+   */
+  readonly signal?: AbortSignal
 }
 
 export const PROCESS_IO: ProgramIO = {
@@ -36,5 +42,6 @@ export function createProgram(io: ProgramIO = PROCESS_IO): Command {
   registerFaultsCommand(program, io)
   registerShowCommand(program, io)
   registerLintCommand(program, io)
+  registerRecordCommand(program, io)
   return program
 }

@@ -1,0 +1,175 @@
+import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Agent as HttpsAgent } from 'node:https'
+import { Readable } from 'node:stream'
+import type HttpProxy from 'http-proxy'
+import type { Clock } from '../cassettes/clock.js'
+import type { Dialect } from '../cassettes/operation-catalog.js'
+import type { TransportFault } from '../cassettes/schema.js'
+import { BodyCapture } from './capture.js'
+import type { ProxyWarning } from './events.js'
+import { classifyUpstreamError, faultFormat, genericFaultName, sendFault, UPSTREAM_TIMEOUT_CODE, type UpstreamFailure } from './faults.js'
+import type { MountTable, UpstreamMount } from './mounts.js'
+import { deliverResponse } from './respond.js'
+import type { LinkRewriter } from './rewrite.js'
+
+/** One finished exchange with the upstream, as seen on the wire, ready for the recorder. */
+export interface FinishedExchange {
+  readonly request: { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer }
+  readonly response: { status: number; headers: IncomingHttpHeaders; body: Buffer } | null
+  readonly transportFault?: TransportFault
+  readonly durationMs: number
+  /** Bytes seen on the wire, kept or not, when a body went over the cap. */
+  readonly truncated: { readonly requestBytes?: number; readonly responseBytes?: number }
+}
+
+/** What forwarding needs from the proxy around it. */
+export interface ForwardDeps {
+  readonly proxy: HttpProxy
+  readonly agents: { readonly http: HttpAgent; readonly https: HttpsAgent }
+  readonly table: MountTable
+  readonly rewriter: LinkRewriter
+  readonly clock: Clock
+  readonly maxBodyBytes: number
+  readonly upstreamTimeoutMs: number
+  dialect(): Dialect
+  finished(exchange: FinishedExchange): void
+  warn(warning: ProxyWarning): void
+}
+
+/** The state of one request on its way through the proxy. */
+export interface ExchangeState {
+  readonly deps: ForwardDeps
+  readonly req: IncomingMessage
+  readonly res: ServerResponse
+  readonly mount: UpstreamMount
+  readonly upstreamUrl: string
+  /** The origin links are rewritten to: the one the client used to reach the proxy. */
+  readonly proxyOrigin: string
+  readonly startedAt: number
+  readonly requestCapture: BodyCapture
+  readonly responseCapture: BodyCapture
+  proxyRes: IncomingMessage | null
+  settled: boolean
+}
+
+const STATES = new WeakMap<IncomingMessage, ExchangeState>()
+
+/**
+ * Forwards a request to its upstream through http-proxy, teeing the request body into a bounded
+ * capture. `body` is given when the proxy already read the request (once mode).
+ */
+export function forwardRequest(deps: ForwardDeps, req: IncomingMessage, res: ServerResponse, route: { mount: UpstreamMount; path: string }, proxyOrigin: string, body?: Buffer): void {
+  const state: ExchangeState = {
+    deps,
+    req,
+    res,
+    mount: route.mount,
+    upstreamUrl: route.mount.origin + route.path,
+    proxyOrigin,
+    startedAt: deps.clock.now(),
+    requestCapture: new BodyCapture(deps.maxBodyBytes),
+    responseCapture: new BodyCapture(deps.maxBodyBytes),
+    proxyRes: null,
+    settled: false,
+  }
+  STATES.set(req, state)
+  if (body) state.requestCapture.push(body)
+  else req.on('data', (chunk: Buffer) => state.requestCapture.push(chunk))
+  res.on('close', () => onClientClosed(state))
+  // The proxy's own server already answered `100 Continue`; the upstream need not do it again.
+  delete req.headers['expect']
+  req.url = route.path
+  const agent = route.mount.target.protocol === 'https:' ? deps.agents.https : deps.agents.http
+  const options = { target: route.mount.target, agent, ...(body ? { buffer: Readable.from([body]) } : {}) }
+  deps.proxy.web(req, res, options as HttpProxy.ServerOptions, (error) => onUpstreamError(state, error))
+}
+
+/** Wires http-proxy's per-request events to the exchange states; call once per proxy. */
+export function attachProxyEvents(proxy: HttpProxy, upstreamTimeoutMs: number): void {
+  proxy.on('proxyReq', (proxyReq) => {
+    proxyReq.setTimeout(upstreamTimeoutMs, () => {
+      const error = Object.assign(new Error(`no answer for ${upstreamTimeoutMs} ms`), { code: UPSTREAM_TIMEOUT_CODE })
+      proxyReq.destroy(error)
+    })
+  })
+  proxy.on('proxyRes', (proxyRes, req) => {
+    const state = STATES.get(req)
+    if (state) onUpstreamResponse(state, proxyRes)
+    else proxyRes.resume()
+  })
+  // Failures arrive through the per-request callbacks; this listener keeps http-proxy from
+  // throwing the ones it reports without one (a client that went away).
+  proxy.on('error', () => undefined)
+}
+
+function onUpstreamResponse(state: ExchangeState, proxyRes: IncomingMessage): void {
+  state.proxyRes = proxyRes
+  proxyRes.on('error', () => undefined)
+  proxyRes.on('close', () => {
+    if (!proxyRes.complete) failResponse(state, classifyUpstreamError(truncation(state), state.mount.origin))
+  })
+  deliverResponse(state, proxyRes, {
+    finished: () => settle(state, null),
+    failed: (error) => failResponse(state, classifyUpstreamError(error, state.mount.origin)),
+  })
+}
+
+function truncation(state: ExchangeState): Error & { code: string } {
+  const got = state.responseCapture.totalBytes
+  const expected = state.proxyRes?.headers['content-length']
+  const of = expected === undefined ? '' : ` of ${expected}`
+  return Object.assign(new Error(`closed the connection after ${got}${of} bytes of the response body`), { code: 'CLOUDTAPE_TRUNCATED' })
+}
+
+function onUpstreamError(state: ExchangeState, error: Error): void {
+  const failure = classifyUpstreamError(error, state.mount.origin)
+  if (state.proxyRes) failResponse(state, failure)
+  else if (!state.settled) {
+    answerWithFault(state, failure)
+    settle(state, failure)
+  }
+}
+
+/** The upstream failed after its status line: a fault if nothing was sent yet, else a cut. */
+function failResponse(state: ExchangeState, failure: UpstreamFailure): void {
+  if (state.settled) return
+  if (state.res.headersSent) state.res.destroy()
+  else answerWithFault(state, failure)
+  settle(state, failure)
+}
+
+function answerWithFault(state: ExchangeState, failure: UpstreamFailure): void {
+  const { req, deps } = state
+  sendFault(state.res, {
+    name: genericFaultName(deps.dialect()),
+    status: failure.status,
+    message: `cloudtape: ${failure.message}`,
+    details: `${req.method} ${state.upstreamUrl} failed; recorded as a "${failure.kind}" transport fault.`,
+    dialect: deps.dialect(),
+    format: faultFormat(state.upstreamUrl, req.headers['accept']),
+  })
+}
+
+function onClientClosed(state: ExchangeState): void {
+  if (state.settled || state.res.writableFinished) return
+  state.settled = true
+  state.proxyRes?.resume()
+  state.deps.warn({ code: 'client-aborted', message: `The client closed ${state.req.method} ${state.upstreamUrl} before the answer was complete; it is not recorded.` })
+}
+
+function settle(state: ExchangeState, failure: UpstreamFailure | null): void {
+  if (state.settled) return
+  state.settled = true
+  const { req, proxyRes, requestCapture, responseCapture } = state
+  const response = proxyRes ? { status: proxyRes.statusCode ?? 0, headers: proxyRes.headers, body: responseCapture.body() } : null
+  state.deps.finished({
+    request: { method: req.method ?? 'GET', url: state.upstreamUrl, headers: { ...req.headers, host: state.mount.target.host }, body: requestCapture.body() },
+    response,
+    ...(failure ? { transportFault: { kind: failure.kind, message: failure.message } } : {}),
+    durationMs: Math.max(0, state.deps.clock.now() - state.startedAt),
+    truncated: {
+      ...(requestCapture.truncated ? { requestBytes: requestCapture.totalBytes } : {}),
+      ...(responseCapture.truncated ? { responseBytes: responseCapture.totalBytes } : {}),
+    },
+  })
+}

@@ -1,0 +1,12 @@
+// Public API of cloudtape/proxy: every export by name (no `export *`).
+export { createRecordingProxy } from './server.js'
+export type { RecordingProxy } from './server.js'
+export { RECORDING_MODES, RECORDING_PROXY_DEFAULTS, validateProxyOptions, parseListen } from './options.js'
+export type { RecordingMode, RecordingProxyOptions, ValidatedProxyOptions } from './options.js'
+export { PROXY_WARNING_CODES } from './events.js'
+export type { RecordingProxyEventMap, InteractionEvent, ReplayedEvent, PassthroughEvent, ProxyWarning, ProxyWarningCode } from './events.js'
+export { CONTROL_PREFIX, UPSTREAM_PREFIX, MountTable, originOf, prefixFor } from './mounts.js'
+export type { UpstreamMount, Route } from './mounts.js'
+export { LinkRewriter, LINK_FIELDS, LINK_HEADERS } from './rewrite.js'
+export { CATALOG_URL_FIELDS, catalogUrls } from './catalog.js'
+export type { ProxyStatus } from './control.js'
