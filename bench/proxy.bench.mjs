@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// Client-side latency and throughput (a) direct to an upstream, (b) through a bare http-proxy,
+// (c) through cloudtape recording; then memory over a long run. Run with `npm run bench:proxy`
+// (it builds first). The load generator (autocannon), the upstream and the proxies run in three
+// processes so that none of them steals the others' event loop.
+//
+//   node --expose-gc bench/proxy.bench.mjs [--rounds 5] [--seconds 3] [--memory-requests 100000]
+import { fork } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import http from 'node:http'
+import { availableParallelism, cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import autocannon from 'autocannon'
+
+const { values: args } = parseArgs({
+  options: {
+    role: { type: 'string', default: 'main' },
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '16' },
+    'latency-requests': { type: 'string', default: '3000' },
+    'memory-requests': { type: 'string', default: '100000' },
+    'memory-mode': { type: 'string', default: 'record' },
+    upstream: { type: 'string' },
+    cassette: { type: 'string' },
+  },
+})
+
+if (args.role === 'upstream') await runUpstream()
+else if (args.role === 'proxies') await runProxies()
+else await runMain()
+
+// ---- upstream: a Cloud Servers-like endpoint with realistic bodies that carry absolute links ----
+
+async function runUpstream() {
+  let origin = ''
+  const server = http.createServer((req, res) => {
+    req.resume()
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v2.0/tokens') return json(res, tokenBody(origin))
+      const id = (req.url ?? '').split('/').at(-1) ?? 'x'
+      return json(res, serverBody(origin, id))
+    })
+  })
+  server.keepAliveTimeout = 60_000
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  origin = `http://127.0.0.1:${server.address().port}`
+  process.send?.({ ready: origin })
+}
+
+function json(res, body) {
+  const bytes = Buffer.from(JSON.stringify(body))
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length })
+  res.end(bytes)
+}
+
+function tokenBody(origin) {
+  return { access: { token: { id: 'tok-bench', tenant: { id: '010101', name: '010101' } }, serviceCatalog: [{ name: 'cloudServersOpenStack', type: 'compute', endpoints: [{ publicURL: `${origin}/v2/010101`, region: 'DFW', tenantId: '010101', versionInfo: `${origin}/v2`, versionList: `${origin}/` }] }] } }
+}
+
+function serverBody(origin, id) {
+  return {
+    server: {
+      id, name: 'bench-server', status: 'ACTIVE', progress: 100, tenant_id: '010101', user_id: '170454',
+      hostId: 'e4d909c290d0fb1ca068ffaddf22cbd0', created: '2012-08-16T18:41:43Z', updated: '2012-08-16T18:50:38Z',
+      accessIPv4: '198.61.236.10', accessIPv6: '2001:4800:780e:0510:d87b:9cbc:ff04:513a',
+      addresses: { public: [{ addr: '198.61.236.10', version: 4 }, { addr: '2001:4800:780e:0510:d87b:9cbc:ff04:513a', version: 6 }], private: [{ addr: '10.180.3.185', version: 4 }] },
+      flavor: { id: '2', links: [{ href: `${origin}/010101/flavors/2`, rel: 'bookmark' }] },
+      image: { id: '3afe97b2-26dc-49c5-a2cc-a2fc8d80c001', links: [{ href: `${origin}/010101/images/3afe97b2-26dc-49c5-a2cc-a2fc8d80c001`, rel: 'bookmark' }] },
+      links: [{ href: `${origin}/v2/010101/servers/${id}`, rel: 'self' }, { href: `${origin}/010101/servers/${id}`, rel: 'bookmark' }],
+      metadata: { 'My Server Name': 'Apache1' },
+    },
+  }
+}
+
+// ---- proxies: a bare http-proxy and cloudtape, both with keep-alive agents to the upstream ----
+
+async function runProxies() {
+  const { default: HttpProxy } = await import('http-proxy')
+  const { createRecordingProxy } = await import('../dist/proxy/index.js')
+  const agent = new http.Agent({ keepAlive: true })
+  const bare = HttpProxy.createProxyServer({ target: args.upstream, agent, changeOrigin: true })
+  bare.on('error', (_error, _req, res) => res.writeHead?.(502).end())
+  const bareServer = http.createServer((req, res) => bare.web(req, res))
+  bareServer.keepAliveTimeout = 60_000
+  bareServer.listen(0, '127.0.0.1')
+  await once(bareServer, 'listening')
+  const cloudtape = await createRecordingProxy({ targets: [`${args.upstream}/v2.0`], cassette: args.cassette, mode: args['memory-mode'] })
+  process.on('message', (message) => {
+    if (message === 'memory') {
+      globalThis.gc?.()
+      process.send?.({ memory: process.memoryUsage(), interactions: cloudtape.cassette().interactions.length })
+    }
+    if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() })
+    if (message === 'close') void cloudtape.close().then(() => process.exit(0))
+  })
+  process.send?.({ ready: { bare: `http://127.0.0.1:${bareServer.address().port}`, cloudtape: cloudtape.url } })
+}
+
+// ---- main: the load generator and the report ----
+
+async function runMain() {
+  const dir = await mkdtemp(join(tmpdir(), 'cloudtape-bench-'))
+  const upstream = await start('upstream', [])
+  const proxies = await start('proxies', ['--upstream', upstream.ready, '--cassette', join(dir, 'bench.json'), '--memory-mode', args['memory-mode']])
+  const urls = { direct: upstream.ready, 'http-proxy': proxies.ready.bare, cloudtape: proxies.ready.cloudtape }
+  // The client authenticates once through cloudtape, as a real session starts.
+  await fetch(`${urls.cloudtape}/v2.0/tokens`, { method: 'POST', body: '{"auth":{}}', headers: { 'content-type': 'application/json' } }).then((r) => r.arrayBuffer())
+  const path = '/v2/010101/servers/ef079b0c-e610-4dfb-b1aa-b49f07ac48e5'
+  const rounds = Number(args.rounds)
+  const results = { direct: [], 'http-proxy': [], cloudtape: [] }
+  const names = Object.keys(urls)
+  for (let round = 0; round < rounds; round += 1) {
+    const order = names.map((_, i) => names[(i + round) % names.length])
+    for (const name of order) results[name].push(await measure(urls[name] + path, name === 'direct' ? null : proxies.child))
+    log(`round ${round + 1}/${rounds}: ` + order.map((name) => `${name} p50 ${fmt(results[name].at(-1).p50)} ms ${Math.round(results[name].at(-1).rps)} req/s`).join(', '))
+  }
+  const memory = await measureMemory(proxies.child, urls.cloudtape + path, Number(args['memory-requests']))
+  report(results, memory)
+  proxies.child.send('close')
+  await once(proxies.child, 'exit')
+  upstream.child.kill()
+  await rm(dir, { recursive: true, force: true })
+}
+
+async function start(role, extra) {
+  const profile = process.env.BENCH_CPU_PROFILE && role === 'proxies' ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : []
+  const child = fork(new URL(import.meta.url).pathname, ['--role', role, ...extra], { execArgv: ['--expose-gc', ...profile] })
+  const [message] = await once(child, 'message')
+  return { child, ready: message.ready }
+}
+
+/**
+ * Latency with one sequential client (no queueing), then throughput with many connections, and
+ * the proxy process's CPU time per request over that run (robust to other load on the machine).
+ */
+async function measure(url, proxyChild) {
+  await cannon({ url, connections: 4, amount: 500 })
+  const latency = await cannon({ url, connections: 1, amount: Number(args['latency-requests']) })
+  const cpuBefore = proxyChild ? await cpuOf(proxyChild) : null
+  const load = await cannon({ url, connections: Number(args.connections), duration: Number(args.seconds) })
+  const cpuAfter = proxyChild ? await cpuOf(proxyChild) : null
+  const requests = load.result.requests.total
+  const cpuUs = cpuBefore && cpuAfter ? (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / requests : NaN
+  return { p50: percentile(latency.samples, 0.5), p99: percentile(latency.samples, 0.99), rps: requests / Number(args.seconds), cpuUs, errors: load.result.errors + load.result.non2xx }
+}
+
+async function cpuOf(child) {
+  child.send('cpu')
+  const [message] = await once(child, 'message')
+  return message.cpu
+}
+
+function cannon(options) {
+  return new Promise((resolve, reject) => {
+    const samples = []
+    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve({ result, samples })))
+    instance.on('response', (_client, _status, _bytes, responseTime) => samples.push(responseTime))
+  })
+}
+
+async function measureMemory(child, url, total) {
+  const samples = [await sampleMemory(child, 0)]
+  const step = Math.max(1, Math.floor(total / 10))
+  for (let done = 0; done < total; done += step) {
+    await cannon({ url, connections: Number(args.connections), amount: Math.min(step, total - done) })
+    samples.push(await sampleMemory(child, Math.min(done + step, total)))
+    log(`memory: ${samples.at(-1).requests} requests, heap ${mb(samples.at(-1).heapUsed)} MB, rss ${mb(samples.at(-1).rss)} MB, ${samples.at(-1).interactions} interactions`)
+  }
+  return samples
+}
+
+async function sampleMemory(child, requests) {
+  child.send('memory')
+  const [message] = await once(child, 'message')
+  return { requests, heapUsed: message.memory.heapUsed, rss: message.memory.rss, interactions: message.interactions }
+}
+
+function report(results, memory) {
+  const median = (values) => percentile(values, 0.5)
+  const p50 = Object.fromEntries(Object.entries(results).map(([name, runs]) => [name, median(runs.map((run) => run.p50))]))
+  const rps = Object.fromEntries(Object.entries(results).map(([name, runs]) => [name, median(runs.map((run) => run.rps))]))
+  const cpu = Object.fromEntries(Object.entries(results).map(([name, runs]) => [name, median(runs.map((run) => run.cpuUs))]))
+  const added = { 'http-proxy': p50['http-proxy'] - p50.direct, cloudtape: p50.cloudtape - p50.direct }
+  const latencyRatio = added.cloudtape / added['http-proxy']
+  const throughputRatio = rps.cloudtape / rps['http-proxy']
+  const errors = Object.values(results).flat().reduce((sum, run) => sum + run.errors, 0)
+  const lines = [
+    `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
+    `rounds: ${args.rounds} (alternating order), latency: ${args['latency-requests']} sequential requests, throughput: ${args.connections} connections x ${args.seconds} s`,
+    '',
+    '| variant | p50 latency (ms) | added p50 (ms) | throughput (req/s) | proxy CPU per request (µs) |',
+    '|---|---|---|---|---|',
+    `| direct | ${fmt(p50.direct)} | - | ${Math.round(rps.direct)} | - |`,
+    `| bare http-proxy | ${fmt(p50['http-proxy'])} | ${fmt(added['http-proxy'])} | ${Math.round(rps['http-proxy'])} | ${Math.round(cpu['http-proxy'])} |`,
+    `| cloudtape (${args['memory-mode']}) | ${fmt(p50.cloudtape)} | ${fmt(added.cloudtape)} | ${Math.round(rps.cloudtape)} | ${Math.round(cpu.cloudtape)} |`,
+    '',
+    `added p50, cloudtape / http-proxy: ${latencyRatio.toFixed(2)}x (target <= 1.5x) ${latencyRatio <= 1.5 ? 'PASS' : 'FAIL'}`,
+    `throughput, cloudtape / http-proxy: ${(throughputRatio * 100).toFixed(0)}% (target >= 70%) ${throughputRatio >= 0.7 ? 'PASS' : 'FAIL'}`,
+    `proxy CPU per request, cloudtape / http-proxy: ${(cpu.cloudtape / cpu['http-proxy']).toFixed(2)}x`,
+    `errors and non-2xx answers: ${errors}`,
+    '',
+    `memory over ${args['memory-requests']} requests through cloudtape (${args['memory-mode']} mode), after gc:`,
+    ...memory.map((s) => `  ${String(s.requests).padStart(7)} requests: heap ${mb(s.heapUsed)} MB, rss ${mb(s.rss)} MB, ${s.interactions} interactions in the cassette`),
+  ]
+  console.log(lines.join('\n'))
+}
+
+function percentile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+}
+
+function fmt(ms) {
+  return ms.toFixed(3)
+}
+
+function mb(bytes) {
+  return (bytes / 1024 / 1024).toFixed(1)
+}
+
+function log(text) {
+  process.stderr.write(`${text}\n`)
+}
