@@ -105,3 +105,7 @@ export async function loadCassetteFile(path: string): Promise<Cassette> {
   }
   return JSON.parse(text) as Cassette
 }
+
+export function isPlaceholder(value: string): boolean {
+  return /^REDACTED-[A-Za-z]+-\d+$/.test(value)
+}

@@ -18,6 +18,8 @@ export interface FinishedExchange {
   readonly response: { status: number; headers: IncomingHttpHeaders; body: Buffer } | null
   readonly transportFault?: TransportFault
   readonly durationMs: number
+  /** False when the cassette already holds this exchange (once mode): forwarded, not recorded. */
+  readonly recordable: boolean
   /** Bytes seen on the wire, kept or not, when a body went over the cap. */
   readonly truncated: { readonly requestBytes?: number; readonly responseBytes?: number }
 }
@@ -46,10 +48,19 @@ export interface ExchangeState {
   /** The origin links are rewritten to: the one the client used to reach the proxy. */
   readonly proxyOrigin: string
   readonly startedAt: number
+  readonly recordable: boolean
   readonly requestCapture: BodyCapture
   readonly responseCapture: BodyCapture
   proxyRes: IncomingMessage | null
   settled: boolean
+}
+
+/** Where a request goes upstream. */
+export interface ForwardRoute {
+  readonly mount: UpstreamMount
+  /** Path and query on the upstream. */
+  readonly path: string
+  readonly recordable?: boolean
 }
 
 const STATES = new WeakMap<IncomingMessage, ExchangeState>()
@@ -58,7 +69,7 @@ const STATES = new WeakMap<IncomingMessage, ExchangeState>()
  * Forwards a request to its upstream through http-proxy, teeing the request body into a bounded
  * capture. `body` is given when the proxy already read the request (once mode).
  */
-export function forwardRequest(deps: ForwardDeps, req: IncomingMessage, res: ServerResponse, route: { mount: UpstreamMount; path: string }, proxyOrigin: string, body?: Buffer): void {
+export function forwardRequest(deps: ForwardDeps, req: IncomingMessage, res: ServerResponse, route: ForwardRoute, proxyOrigin: string, body?: Buffer): void {
   const state: ExchangeState = {
     deps,
     req,
@@ -67,6 +78,7 @@ export function forwardRequest(deps: ForwardDeps, req: IncomingMessage, res: Ser
     upstreamUrl: route.mount.origin + route.path,
     proxyOrigin,
     startedAt: deps.clock.now(),
+    recordable: route.recordable ?? true,
     requestCapture: new BodyCapture(deps.maxBodyBytes),
     responseCapture: new BodyCapture(deps.maxBodyBytes),
     proxyRes: null,
@@ -167,6 +179,7 @@ function settle(state: ExchangeState, failure: UpstreamFailure | null): void {
     response,
     ...(failure ? { transportFault: { kind: failure.kind, message: failure.message } } : {}),
     durationMs: Math.max(0, state.deps.clock.now() - state.startedAt),
+    recordable: state.recordable,
     truncated: {
       ...(requestCapture.truncated ? { requestBytes: requestCapture.totalBytes } : {}),
       ...(responseCapture.truncated ? { responseBytes: responseCapture.totalBytes } : {}),

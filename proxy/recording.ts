@@ -3,7 +3,7 @@ import type { Clock } from '../cassettes/clock.js'
 import { CloudtapeError } from '../cassettes/errors.js'
 import type { Dialect } from '../cassettes/operation-catalog.js'
 import { resolveOperation } from '../cassettes/resolve-operation.js'
-import { CASSETTE_VERSION, type Cassette } from '../cassettes/schema.js'
+import { CASSETTE_VERSION, type Cassette, type Interaction } from '../cassettes/schema.js'
 import { CassetteWriter } from './cassette-writer.js'
 import { createCassetteRecorder, type CassetteRecorder } from './core-stand-in.js'
 import type { ProxyWarning, RecordingProxyEventMap } from './events.js'
@@ -16,6 +16,8 @@ export interface RecordingOptions {
   readonly dialect: Dialect | undefined
   readonly clock: Clock
   readonly maxBodyBytes: number
+  /** `once` mode: what the cassette held before; new interactions are appended to it. */
+  readonly existing: Cassette | null
   readonly emit: <K extends keyof RecordingProxyEventMap>(event: K, ...args: RecordingProxyEventMap[K]) => void
   /** True when someone listens to the event (work done only for listeners is skipped otherwise). */
   readonly listening: (event: keyof RecordingProxyEventMap) => boolean
@@ -59,6 +61,7 @@ export class CassetteRecording {
       this.#reportPassthrough(exchange)
       return
     }
+    if (!exchange.recordable) return
     try {
       const interaction = this.#recorder.record(exchange)
       this.#recorded += 1
@@ -71,9 +74,9 @@ export class CassetteRecording {
     }
   }
 
-  /** The cassette as recorded so far (empty in passthrough mode). */
+  /** The cassette as recorded so far (empty in passthrough mode; in once mode, after what it held). */
   cassette(): Cassette {
-    if (this.#recorder) return this.#recorder.cassette()
+    if (this.#recorder) return appendTo(this.#options.existing, this.#recorder.cassette())
     return { version: CASSETTE_VERSION, name: cassetteName(this.#options.path), dialect: this.#options.dialect ?? 'rackspace', recordedAt: new Date(this.#options.clock.now()).toISOString(), interactions: [] }
   }
 
@@ -116,6 +119,27 @@ export class CassetteRecording {
   #warn(warning: ProxyWarning): void {
     this.#options.emit('warning', warning)
   }
+}
+
+/**
+ * Once mode: the new interactions follow the old ones, their ids and occurrences continuing from
+ * where the old ones stopped, so (operation, params, occurrence) stays unique.
+ */
+function appendTo(existing: Cassette | null, recorded: Cassette): Cassette {
+  if (!existing || existing.interactions.length === 0) return recorded
+  const counts = new Map<string, number>()
+  for (const interaction of existing.interactions) counts.set(occurrenceKey(interaction), (counts.get(occurrenceKey(interaction)) ?? 0) + 1)
+  const offset = existing.interactions.length
+  const appended = recorded.interactions.map((interaction) => ({
+    ...interaction,
+    id: interaction.id + offset,
+    occurrence: interaction.occurrence + (counts.get(occurrenceKey(interaction)) ?? 0),
+  }))
+  return { ...existing, interactions: [...existing.interactions, ...appended] }
+}
+
+function occurrenceKey(interaction: Interaction): string {
+  return `${interaction.operation}\u0000${JSON.stringify(interaction.params)}`
 }
 
 /** `cassettes/servers/boot.json` → `boot`. */

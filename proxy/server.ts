@@ -3,15 +3,18 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import https from 'node:https'
 import type { Socket } from 'node:net'
 import HttpProxy from 'http-proxy'
-import { CloudtapeError } from '../cassettes/errors.js'
+import { CloudtapeError, isCloudtapeError } from '../cassettes/errors.js'
 import type { Dialect } from '../cassettes/operation-catalog.js'
-import type { Cassette } from '../cassettes/schema.js'
+import { CASSETTE_VERSION, type Cassette } from '../cassettes/schema.js'
 import { answerControl, type ProxyStatus } from './control.js'
 import type { RecordingProxyEventMap } from './events.js'
 import { faultFormat, sendFault } from './faults.js'
 import { attachProxyEvents, forwardRequest, type ForwardDeps } from './forward.js'
 import { MountTable, type UpstreamMount } from './mounts.js'
 import { validateProxyOptions, type RecordingMode, type RecordingProxyOptions, type ValidatedProxyOptions } from './options.js'
+import { loadCassetteFile } from './core-stand-in.js'
+import { OnceCassette } from './once.js'
+import { serveOnce, type OnceContext } from './once-request.js'
 import { CassetteRecording } from './recording.js'
 import { LinkRewriter } from './rewrite.js'
 
@@ -47,7 +50,8 @@ export interface RecordingProxy extends EventEmitter<RecordingProxyEventMap> {
  */
 export async function createRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
   const validated = validateProxyOptions(options)
-  const proxy = new RecordingProxyServer(validated)
+  const existing = validated.mode === 'once' ? await loadExisting(validated.cassettePath) : null
+  const proxy = new RecordingProxyServer(validated, existing)
   await proxy.listen()
   return proxy
 }
@@ -68,17 +72,20 @@ class RecordingProxyServer extends EventEmitter<RecordingProxyEventMap> implemen
   #closing: Promise<void> | null = null
   #onIdle: (() => void) | null = null
 
-  constructor(options: ValidatedProxyOptions) {
+  readonly #once: OnceContext | null
+
+  constructor(options: ValidatedProxyOptions, existing: Cassette | null) {
     super()
     this.#options = options
     this.mode = options.mode
     this.cassettePath = options.cassettePath
     this.#table = new MountTable(options.targets)
     this.#rewriter = new LinkRewriter(this.#table)
-    this.#recording = new CassetteRecording({ ...options, path: options.cassettePath, emit: (event, ...args) => this.#emitSafely(event, ...args), listening: (event) => this.listenerCount(event) > 0 })
+    this.#recording = new CassetteRecording({ ...options, existing, path: options.cassettePath, emit: (event, ...args) => this.#emitSafely(event, ...args), listening: (event) => this.listenerCount(event) > 0 })
     this.#httpProxy = HttpProxy.createProxyServer({ selfHandleResponse: true, changeOrigin: true, xfwd: false, ws: false })
     attachProxyEvents(this.#httpProxy, options.upstreamTimeoutMs)
     this.#deps = this.#forwardDeps()
+    this.#once = options.mode === 'once' ? { deps: this.#deps, once: new OnceCassette(existing ?? emptyCassette(options)), replayed: (interaction) => this.#emitSafely('replayed', { interaction }) } : null
     this.#server = http.createServer((req, res) => this.#handle(req, res))
     this.#server.on('connect', (_req: IncomingMessage, socket: Socket) => this.#refuseTunnel(socket))
   }
@@ -145,6 +152,8 @@ class RecordingProxyServer extends EventEmitter<RecordingProxyEventMap> implemen
       answerControl(req, res, () => this.#status(), this.#dialect())
     } else if (route.kind === 'refused') {
       this.#refuse(req, res, route.reason)
+    } else if (this.#once) {
+      void serveOnce(this.#once, req, res, route, this.#proxyOrigin(req))
     } else {
       forwardRequest(this.#deps, req, res, route, this.#proxyOrigin(req))
     }
@@ -209,4 +218,18 @@ class RecordingProxyServer extends EventEmitter<RecordingProxyEventMap> implemen
   #emitSafely<K extends keyof RecordingProxyEventMap>(event: K, ...args: RecordingProxyEventMap[K]): void {
     if (this.listenerCount(event) > 0) (this.emit as (event: K, ...args: RecordingProxyEventMap[K]) => boolean)(event, ...args)
   }
+}
+
+/** Once mode starts from the cassette on disk; none yet is fine, a broken one is not. */
+async function loadExisting(path: string): Promise<Cassette | null> {
+  try {
+    return await loadCassetteFile(path)
+  } catch (error) {
+    if (isCloudtapeError(error, 'ERR_CLOUDTAPE_CASSETTE_NOT_FOUND')) return null
+    throw error
+  }
+}
+
+function emptyCassette(options: ValidatedProxyOptions): Cassette {
+  return { version: CASSETTE_VERSION, name: 'empty', dialect: options.dialect ?? 'rackspace', recordedAt: '', interactions: [] }
 }
