@@ -3,6 +3,9 @@ import { CloudtapeError, isCloudtapeError } from '../cassettes/errors.js'
 import type { Cassette } from '../cassettes/schema.js'
 import { saveCassetteFile } from './core-stand-in.js'
 
+/** The pause after a background write, as a multiple of how long the write took. */
+export const WRITE_PAUSE_FACTOR = 4
+
 export interface CassetteWriterOptions {
   readonly path: string
   readonly clock: Clock
@@ -14,9 +17,10 @@ export interface CassetteWriterOptions {
 
 /**
  * Writes the cassette after interactions finish, off the clients' path: bursts coalesce into one
- * write, one write runs at a time, and the next background write waits as long as the last one
- * took, so a long session spends at most half its time serializing. Every write is atomic (the
- * core's temp file + rename), so a crash leaves the last complete cassette.
+ * write, one write runs at a time, and the next background write waits WRITE_PAUSE_FACTOR times
+ * as long as the last one took, so a long session spends at most a fifth of its time serializing
+ * (a small cassette is still written within milliseconds). Every write is atomic (the core's temp
+ * file + rename), so a crash leaves the last complete cassette.
  */
 export class CassetteWriter {
   readonly #options: CassetteWriterOptions
@@ -93,7 +97,7 @@ export class CassetteWriter {
   }
 
   #afterWrite(): void {
-    if (this.#dirty && !this.#scheduled) this.#schedule(this.#lastWriteMs)
+    if (this.#dirty && !this.#scheduled) this.#schedule(this.#lastWriteMs * WRITE_PAUSE_FACTOR)
   }
 }
 

@@ -1,5 +1,5 @@
 import { CATALOG_URL_FIELDS } from './catalog.js'
-import type { MountTable } from './mounts.js'
+import type { MountTable, UpstreamMount } from './mounts.js'
 
 /** Body fields that hold absolute links: atom-style `href`s and the service catalog's endpoints. */
 export const LINK_FIELDS = ['href', ...CATALOG_URL_FIELDS] as const
@@ -10,6 +10,8 @@ export const LINK_HEADERS = ['location', 'content-location', 'x-server-managemen
 // What may follow an origin in a link: a path, a query, the end of the value. `\\` starts an
 // escaped slash (`https:\/\/host\/v2`), which some JSON encoders write.
 const BOUNDARY = `(?=[/?#"'<\\\\\\s]|$)`
+
+const MAX_SPELLINGS = 1024
 
 interface CompiledPatterns {
   readonly version: number
@@ -30,6 +32,8 @@ interface CompiledPatterns {
 export class LinkRewriter {
   readonly #table: MountTable
   #patterns: CompiledPatterns | null = null
+  /** Link origins as spelled in bodies → their mount (cleared when the origins change). */
+  readonly #spellings = new Map<string, UpstreamMount | null>()
 
   constructor(table: MountTable) {
     this.#table = table
@@ -56,7 +60,7 @@ export class LinkRewriter {
     const result = text.replace(pattern, (whole: string, ...groups: unknown[]) => {
       const lead = hasLead ? (groups[0] as string) : ''
       const linkOrigin = (hasLead ? groups[1] : groups[0]) as string
-      const mount = this.#table.get(canonicalOrigin(linkOrigin))
+      const mount = this.#mountOf(linkOrigin)
       if (!mount) return whole
       changed = true
       const replacement = proxyOrigin + mount.prefix
@@ -65,8 +69,18 @@ export class LinkRewriter {
     return changed ? result : null
   }
 
+  #mountOf(linkOrigin: string): UpstreamMount | null {
+    let mount = this.#spellings.get(linkOrigin)
+    if (mount === undefined) {
+      mount = this.#table.get(canonicalOrigin(linkOrigin)) ?? null
+      if (this.#spellings.size < MAX_SPELLINGS) this.#spellings.set(linkOrigin, mount)
+    }
+    return mount
+  }
+
   #compiled(): CompiledPatterns {
     if (this.#patterns?.version === this.#table.version) return this.#patterns
+    this.#spellings.clear()
     const origins = this.#table.mounts().map((mount) => originPattern(mount.origin))
     const anyOrigin = `(${origins.join('|')})${BOUNDARY}`
     const fields = LINK_FIELDS.join('|')
