@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // Client-side latency and throughput (a) direct to an upstream, (b) through a bare http-proxy,
-// (c) through cloudtape recording; then memory over a long run. Run with `npm run bench:proxy`
+// (c) through cloudtape recording, and (d) through cloudtape in passthrough mode (the proxy's own
+// cost without the core's normalization and the cassette writes); then memory over a long run of
+// each cloudtape mode. Run with `npm run bench:proxy`
 // (it builds first). The load generator (autocannon), the upstream and the proxies run in three
 // processes so that none of them steals the others' event loop.
 //
-//   node --expose-gc bench/proxy.bench.mjs [--rounds 5] [--seconds 3] [--memory-requests 100000]
+//   node bench/proxy.bench.mjs [--rounds 5] [--seconds 3] [--memory-requests 100000]
 import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import http from 'node:http'
-import { availableParallelism, cpus, tmpdir } from 'node:os'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
@@ -22,7 +24,6 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '16' },
     'latency-requests': { type: 'string', default: '3000' },
     'memory-requests': { type: 'string', default: '100000' },
-    'memory-mode': { type: 'string', default: 'record' },
     upstream: { type: 'string' },
     cassette: { type: 'string' },
   },
@@ -88,16 +89,18 @@ async function runProxies() {
   bareServer.keepAliveTimeout = 60_000
   bareServer.listen(0, '127.0.0.1')
   await once(bareServer, 'listening')
-  const cloudtape = await createRecordingProxy({ targets: [`${args.upstream}/v2.0`], cassette: args.cassette, mode: args['memory-mode'] })
+  const targets = [`${args.upstream}/v2.0`]
+  const recording = await createRecordingProxy({ targets, cassette: args.cassette, mode: 'record' })
+  const passthrough = await createRecordingProxy({ targets, cassette: `${args.cassette}.unused`, mode: 'passthrough' })
   process.on('message', (message) => {
     if (message === 'memory') {
       globalThis.gc?.()
-      process.send?.({ memory: process.memoryUsage(), interactions: cloudtape.cassette().interactions.length })
+      process.send?.({ memory: process.memoryUsage(), interactions: recording.cassette().interactions.length })
     }
     if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() })
-    if (message === 'close') void cloudtape.close().then(() => process.exit(0))
+    if (message === 'close') void Promise.all([recording.close(), passthrough.close()]).then(() => process.exit(0))
   })
-  process.send?.({ ready: { bare: `http://127.0.0.1:${bareServer.address().port}`, cloudtape: cloudtape.url } })
+  process.send?.({ ready: { bare: `http://127.0.0.1:${bareServer.address().port}`, record: recording.url, passthrough: passthrough.url } })
 }
 
 // ---- main: the load generator and the report ----
@@ -105,20 +108,25 @@ async function runProxies() {
 async function runMain() {
   const dir = await mkdtemp(join(tmpdir(), 'cloudtape-bench-'))
   const upstream = await start('upstream', [])
-  const proxies = await start('proxies', ['--upstream', upstream.ready, '--cassette', join(dir, 'bench.json'), '--memory-mode', args['memory-mode']])
-  const urls = { direct: upstream.ready, 'http-proxy': proxies.ready.bare, cloudtape: proxies.ready.cloudtape }
+  const proxies = await start('proxies', ['--upstream', upstream.ready, '--cassette', join(dir, 'bench.json')])
+  const urls = { direct: upstream.ready, 'http-proxy': proxies.ready.bare, 'cloudtape record': proxies.ready.record, 'cloudtape passthrough': proxies.ready.passthrough }
   // The client authenticates once through cloudtape, as a real session starts.
-  await fetch(`${urls.cloudtape}/v2.0/tokens`, { method: 'POST', body: '{"auth":{}}', headers: { 'content-type': 'application/json' } }).then((r) => r.arrayBuffer())
+  for (const url of [urls['cloudtape record'], urls['cloudtape passthrough']]) {
+    await fetch(`${url}/v2.0/tokens`, { method: 'POST', body: '{"auth":{}}', headers: { 'content-type': 'application/json' } }).then((r) => r.arrayBuffer())
+  }
   const path = '/v2/010101/servers/ef079b0c-e610-4dfb-b1aa-b49f07ac48e5'
   const rounds = Number(args.rounds)
-  const results = { direct: [], 'http-proxy': [], cloudtape: [] }
+  const results = Object.fromEntries(Object.keys(urls).map((name) => [name, []]))
   const names = Object.keys(urls)
   for (let round = 0; round < rounds; round += 1) {
     const order = names.map((_, i) => names[(i + round) % names.length])
     for (const name of order) results[name].push(await measure(urls[name] + path, name === 'direct' ? null : proxies.child))
     log(`round ${round + 1}/${rounds}: ` + order.map((name) => `${name} p50 ${fmt(results[name].at(-1).p50)} ms ${Math.round(results[name].at(-1).rps)} req/s`).join(', '))
   }
-  const memory = await measureMemory(proxies.child, urls.cloudtape + path, Number(args['memory-requests']))
+  const memory = {
+    passthrough: await measureMemory(proxies.child, urls['cloudtape passthrough'] + path, Number(args['memory-requests'])),
+    record: await measureMemory(proxies.child, urls['cloudtape record'] + path, Number(args['memory-requests'])),
+  }
   report(results, memory)
   proxies.child.send('close')
   await once(proxies.child, 'exit')
@@ -181,30 +189,38 @@ async function sampleMemory(child, requests) {
 
 function report(results, memory) {
   const median = (values) => percentile(values, 0.5)
-  const p50 = Object.fromEntries(Object.entries(results).map(([name, runs]) => [name, median(runs.map((run) => run.p50))]))
-  const rps = Object.fromEntries(Object.entries(results).map(([name, runs]) => [name, median(runs.map((run) => run.rps))]))
-  const cpu = Object.fromEntries(Object.entries(results).map(([name, runs]) => [name, median(runs.map((run) => run.cpuUs))]))
-  const added = { 'http-proxy': p50['http-proxy'] - p50.direct, cloudtape: p50.cloudtape - p50.direct }
-  const latencyRatio = added.cloudtape / added['http-proxy']
-  const throughputRatio = rps.cloudtape / rps['http-proxy']
+  const stat = (key) => Object.fromEntries(Object.entries(results).map(([name, runs]) => [name, median(runs.map((run) => run[key]))]))
+  const p50 = stat('p50')
+  const rps = stat('rps')
+  const cpu = stat('cpuUs')
+  const added = (name) => p50[name] - p50.direct
   const errors = Object.values(results).flat().reduce((sum, run) => sum + run.errors, 0)
+  const row = (name) => `| ${name} | ${fmt(p50[name])} | ${name === 'direct' ? '-' : fmt(added(name))} | ${Math.round(rps[name])} | ${Number.isNaN(cpu[name]) ? '-' : Math.round(cpu[name])} |`
+  const verdict = (name) => {
+    const latency = added(name) / added('http-proxy')
+    const throughput = rps[name] / rps['http-proxy']
+    return [
+      `${name}: added p50 ${latency.toFixed(2)}x http-proxy's (target <= 1.5x: ${latency <= 1.5 ? 'met' : 'NOT met'}), ` +
+        `throughput ${(throughput * 100).toFixed(0)}% of http-proxy's (target >= 70%: ${throughput >= 0.7 ? 'met' : 'NOT met'}), ` +
+        `proxy CPU per request ${(cpu[name] / cpu['http-proxy']).toFixed(2)}x`,
+    ]
+  }
   const lines = [
-    `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}`,
-    `rounds: ${args.rounds} (alternating order), latency: ${args['latency-requests']} sequential requests, throughput: ${args.connections} connections x ${args.seconds} s`,
+    `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, load average before: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+    `rounds: ${args.rounds} (alternating order), latency: ${args['latency-requests']} sequential requests, throughput: ${args.connections} connections x ${args.seconds} s; medians over rounds`,
     '',
     '| variant | p50 latency (ms) | added p50 (ms) | throughput (req/s) | proxy CPU per request (µs) |',
     '|---|---|---|---|---|',
-    `| direct | ${fmt(p50.direct)} | - | ${Math.round(rps.direct)} | - |`,
-    `| bare http-proxy | ${fmt(p50['http-proxy'])} | ${fmt(added['http-proxy'])} | ${Math.round(rps['http-proxy'])} | ${Math.round(cpu['http-proxy'])} |`,
-    `| cloudtape (${args['memory-mode']}) | ${fmt(p50.cloudtape)} | ${fmt(added.cloudtape)} | ${Math.round(rps.cloudtape)} | ${Math.round(cpu.cloudtape)} |`,
+    ...Object.keys(results).map(row),
     '',
-    `added p50, cloudtape / http-proxy: ${latencyRatio.toFixed(2)}x (target <= 1.5x) ${latencyRatio <= 1.5 ? 'PASS' : 'FAIL'}`,
-    `throughput, cloudtape / http-proxy: ${(throughputRatio * 100).toFixed(0)}% (target >= 70%) ${throughputRatio >= 0.7 ? 'PASS' : 'FAIL'}`,
-    `proxy CPU per request, cloudtape / http-proxy: ${(cpu.cloudtape / cpu['http-proxy']).toFixed(2)}x`,
+    ...verdict('cloudtape record'),
+    ...verdict('cloudtape passthrough'),
     `errors and non-2xx answers: ${errors}`,
     '',
-    `memory over ${args['memory-requests']} requests through cloudtape (${args['memory-mode']} mode), after gc:`,
-    ...memory.map((s) => `  ${String(s.requests).padStart(7)} requests: heap ${mb(s.heapUsed)} MB, rss ${mb(s.rss)} MB, ${s.interactions} interactions in the cassette`),
+    ...Object.entries(memory).flatMap(([mode, samples]) => [
+      `memory over ${args['memory-requests']} requests through cloudtape ${mode}, after gc:`,
+      ...samples.map((s) => `  ${String(s.requests).padStart(7)} requests: heap ${mb(s.heapUsed)} MB, rss ${mb(s.rss)} MB, ${s.interactions} interactions recorded`),
+    ]),
   ]
   console.log(lines.join('\n'))
 }
