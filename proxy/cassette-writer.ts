@@ -6,6 +6,7 @@ import { saveCassetteFile } from './core-stand-in.js'
 /** The pause after a background write, as a multiple of how long the write took. */
 export const WRITE_PAUSE_FACTOR = 4
 
+/** Where and what a CassetteWriter writes. */
 export interface CassetteWriterOptions {
   readonly path: string
   readonly clock: Clock

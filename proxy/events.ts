@@ -22,7 +22,9 @@ export interface PassthroughEvent {
   readonly transportFault?: TransportFaultKind
 }
 
+/** What a `warning` event can be about. */
 export const PROXY_WARNING_CODES = ['body-truncated', 'links-not-rewritten', 'refused', 'cassette-unchanged', 'client-aborted'] as const
+/** One of PROXY_WARNING_CODES. */
 export type ProxyWarningCode = (typeof PROXY_WARNING_CODES)[number]
 
 /** Something the user should know that did not stop the proxy. */

@@ -52,6 +52,7 @@ export function faultFormat(path: string, accept: string | undefined): BodyForma
   return xml >= 0 && (json < 0 || xml < json) ? 'xml' : 'json'
 }
 
+/** A fault body the proxy sends on its own behalf. */
 export interface SendFaultOptions {
   readonly name: string
   readonly status: number

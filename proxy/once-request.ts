@@ -7,6 +7,7 @@ import type { OnceCassette } from './once.js'
 /** Identity is always asked live in once mode: the client needs a real token for what is missing. */
 const LIVE_ONLY = new Set(['identity.tokens.create'])
 
+/** What once-mode request handling needs from the proxy. */
 export interface OnceContext {
   readonly deps: ForwardDeps
   readonly once: OnceCassette

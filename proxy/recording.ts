@@ -10,6 +10,7 @@ import type { ProxyWarning, RecordingProxyEventMap } from './events.js'
 import type { FinishedExchange } from './forward.js'
 import type { RecordingMode } from './options.js'
 
+/** How a CassetteRecording records, writes and reports. */
 export interface RecordingOptions {
   readonly mode: RecordingMode
   readonly path: string

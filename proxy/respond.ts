@@ -12,6 +12,7 @@ const LINK_HEADER_NAMES: ReadonlySet<string> = new Set(LINK_HEADERS)
 // Per-connection headers: the proxy's own connection to the client manages them.
 const HOP_BY_HOP: ReadonlySet<string> = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'])
 
+/** How the delivery of an upstream answer ended. */
 export interface DeliveryCallbacks {
   /** The whole upstream response reached the client. */
   finished(): void
