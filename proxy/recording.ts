@@ -4,11 +4,18 @@ import { CloudtapeError } from '../cassettes/errors.js'
 import type { Dialect } from '../cassettes/operation-catalog.js'
 import { resolveOperation } from '../cassettes/resolve-operation.js'
 import { CASSETTE_VERSION, type Cassette, type Interaction } from '../cassettes/schema.js'
+import { BatchQueue } from './batch-queue.js'
 import { CassetteWriter } from './cassette-writer.js'
 import { createCassetteRecorder, type CassetteRecorder } from './core-stand-in.js'
 import type { ProxyWarning, RecordingProxyEventMap } from './events.js'
 import type { FinishedExchange } from './forward.js'
 import type { RecordingMode } from './options.js'
+
+/**
+ * Exchanges are normalized in batches: the core's normalization costs about as much CPU as
+ * proxying, and a sequential client then waits for it once per batch instead of per request.
+ */
+export const RECORD_BATCH = { delayMs: 50, maxItems: 256 } as const
 
 /** How a CassetteRecording records, writes and reports. */
 export interface RecordingOptions {
@@ -25,13 +32,15 @@ export interface RecordingOptions {
 }
 
 /**
- * Where finished exchanges go: into the core's recorder (normalized and redacted at once, no raw
- * data kept) and then to disk through a coalescing writer, or, in passthrough mode, nowhere.
+ * Where finished exchanges go: into the core's recorder (normalized and redacted in batches of
+ * RECORD_BATCH; the raw exchange is dropped once recorded) and then to disk through a coalescing
+ * writer, or, in passthrough mode, nowhere.
  */
 export class CassetteRecording {
   readonly #options: RecordingOptions
   readonly #recorder: CassetteRecorder | null
   readonly #writer: CassetteWriter | null
+  readonly #queue = new BatchQueue<FinishedExchange>((exchange) => this.#recordNow(exchange), RECORD_BATCH)
   #recorded = 0
 
   constructor(options: RecordingOptions) {
@@ -62,7 +71,11 @@ export class CassetteRecording {
       this.#reportPassthrough(exchange)
       return
     }
-    if (!exchange.recordable) return
+    if (exchange.recordable) this.#queue.push(exchange)
+  }
+
+  #recordNow(exchange: FinishedExchange): void {
+    if (!this.#recorder || !this.#writer) return
     try {
       const interaction = this.#recorder.record(exchange)
       this.#recorded += 1
@@ -77,12 +90,14 @@ export class CassetteRecording {
 
   /** The cassette as recorded so far (empty in passthrough mode; in once mode, after what it held). */
   cassette(): Cassette {
+    this.#queue.drain()
     if (this.#recorder) return appendTo(this.#options.existing, this.#recorder.cassette())
     return { version: CASSETTE_VERSION, name: cassetteName(this.#options.path), dialect: this.#options.dialect ?? 'rackspace', recordedAt: new Date(this.#options.clock.now()).toISOString(), interactions: [] }
   }
 
   /** Writes the cassette now; a cassette with nothing recorded leaves the file as it was. */
   async flush(): Promise<void> {
+    this.#queue.drain()
     if (!this.#writer) return
     if (this.#recorded === 0) {
       this.#warn({ code: 'cassette-unchanged', message: `Nothing was recorded; ${this.#options.path} is left as it was.` })
@@ -92,6 +107,7 @@ export class CassetteRecording {
   }
 
   stop(): void {
+    this.#queue.drain()
     this.#writer?.stop()
   }
 
