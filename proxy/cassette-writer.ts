@@ -1,7 +1,7 @@
 import type { Clock } from '../cassettes/clock.js'
 import { CloudtapeError, isCloudtapeError } from '../cassettes/errors.js'
 import type { Cassette } from '../cassettes/schema.js'
-import { saveCassetteFile } from './core-stand-in.js'
+import { saveCassetteFile } from '../cassettes/store.js'
 
 /** The pause after a background write, as a multiple of how long the write took. */
 export const WRITE_PAUSE_FACTOR = 4

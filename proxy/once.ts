@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http'
 import type { Cassette, Interaction, StoredBody } from '../cassettes/schema.js'
-import { isPlaceholder } from './core-stand-in.js'
+import { isPlaceholder } from '../cassettes/placeholders.js'
 import type { UpstreamMount } from './mounts.js'
 
 /** A recorded answer, ready to send. */
