@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../cassettes/clock.js'
 import { assertOneOf, CloudtapeError } from '../cassettes/errors.js'
+import type { NormalizationOptions } from '../cassettes/normalization-rules.js'
 import { DIALECTS, type Dialect } from '../cassettes/operation-catalog.js'
 
 /** What the proxy does with the cassette. */
@@ -31,6 +32,8 @@ export interface RecordingProxyOptions {
   readonly upstreamTimeoutMs?: number
   /** Time source for `recordedAt` and durations; tests inject a fake clock. */
   readonly clock?: Clock
+  /** Extra normalization and redaction rules for the core's recorder (secret headers, fields, ...). */
+  readonly rules?: NormalizationOptions
 }
 
 /** Defaults of every optional {@link RecordingProxyOptions} field. */
@@ -52,6 +55,7 @@ export interface ValidatedProxyOptions {
   readonly maxBodyBytes: number
   readonly upstreamTimeoutMs: number
   readonly clock: Clock
+  readonly rules: NormalizationOptions | undefined
 }
 
 /**
@@ -76,6 +80,7 @@ export function validateProxyOptions(options: RecordingProxyOptions): ValidatedP
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes, RECORDING_PROXY_DEFAULTS.maxBodyBytes),
     upstreamTimeoutMs: positiveInteger('upstreamTimeoutMs', options.upstreamTimeoutMs, RECORDING_PROXY_DEFAULTS.upstreamTimeoutMs),
     clock: options.clock ?? systemClock,
+    rules: options.rules,
   }
 }
 

@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
 import type { Clock } from '../cassettes/clock.js'
 import { CloudtapeError } from '../cassettes/errors.js'
+import type { NormalizationOptions } from '../cassettes/normalization-rules.js'
 import type { Dialect } from '../cassettes/operation-catalog.js'
 import { resolveOperation } from '../cassettes/resolve-operation.js'
 import { CASSETTE_VERSION, type Cassette, type Interaction } from '../cassettes/schema.js'
@@ -24,6 +25,7 @@ export interface RecordingOptions {
   readonly dialect: Dialect | undefined
   readonly clock: Clock
   readonly maxBodyBytes: number
+  readonly rules: NormalizationOptions | undefined
   /** `once` mode: what the cassette held before; new interactions are appended to it. */
   readonly existing: Cassette | null
   readonly emit: <K extends keyof RecordingProxyEventMap>(event: K, ...args: RecordingProxyEventMap[K]) => void
@@ -51,7 +53,13 @@ export class CassetteRecording {
       return
     }
     const name = cassetteName(options.path)
-    this.#recorder = createCassetteRecorder({ name, clock: options.clock, maxBodyBytes: options.maxBodyBytes, ...(options.dialect ? { dialect: options.dialect } : {}) })
+    this.#recorder = createCassetteRecorder({
+      name,
+      clock: options.clock,
+      maxBodyBytes: options.maxBodyBytes,
+      ...(options.dialect ? { dialect: options.dialect } : {}),
+      ...(options.rules ? { rules: options.rules } : {}),
+    })
     this.#writer = new CassetteWriter({
       path: options.path,
       clock: options.clock,
@@ -104,6 +112,13 @@ export class CassetteRecording {
       return
     }
     await this.#writer.flush()
+  }
+
+  /** The dialect given, else the recorder's guess from the traffic so far, else rackspace. */
+  dialect(): Dialect {
+    if (this.#options.dialect) return this.#options.dialect
+    this.#queue.drain()
+    return this.#recorder?.dialect ?? this.#options.existing?.dialect ?? 'rackspace'
   }
 
   stop(): void {

@@ -196,7 +196,7 @@ class RecordingProxyServer extends EventEmitter<RecordingProxyEventMap> implemen
   }
 
   #dialect(): Dialect {
-    return this.#options.dialect ?? 'rackspace'
+    return this.#recording.dialect()
   }
 
   #forwardDeps(): ForwardDeps {

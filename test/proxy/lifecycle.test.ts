@@ -118,3 +118,35 @@ describe('many clients, closing, modes', () => {
     await expect(startProxy({ listen: new URL(first.url).host })).rejects.toMatchObject({ code: 'ERR_CLOUDTAPE_INVALID_OPTION' })
   })
 })
+
+describe('dialect and rules', () => {
+  test('answers upstream failures in the dialect detected from the traffic when none is given', async ({ dir, startProxy }) => {
+    const cloud = await startFakeCloud({ dialect: 'hp', seed: 5 })
+    try {
+      const proxy = await startProxy({ targets: [cloud.identityUrl], cassette: join(dir, 'hp.json') })
+      const auth = await fetch(`${proxy.url}/v2.0/tokens`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ auth: { passwordCredentials: { username: cloud.credentials.username, password: cloud.credentials.password }, tenantId: cloud.tenantId } }),
+      })
+      expect(auth.status).toBe(200)
+      await auth.arrayBuffer()
+      cloud.switches.add({ kind: 'resetBeforeHeaders', times: 1 })
+      const res = await fetch(`${proxy.urlFor(cloud.computeUrls[cloud.regions[0] as string] as string)}/flavors`, { headers: { 'x-auth-token': cloud.token } })
+      expect(res.status).toBe(502)
+      expect(Object.keys((await res.json()) as object)).toEqual(['cloudServersFault'])
+      expect(proxy.cassette().dialect).toBe('hp')
+    } finally {
+      await cloud.close()
+    }
+  })
+
+  test('passes normalization rules to the recorder: a header named secret never reaches the cassette', async ({ cloud, startProxy }) => {
+    const proxy = await startProxy({ targets: [cloud.computeUrls['DFW'] as string], rules: { secretHeaders: ['x-partner-key'] } })
+    await fetch(`${proxy.url}/v2/${cloud.tenantId}/flavors`, { headers: { 'x-auth-token': cloud.token, 'x-partner-key': 'pk-8f3a1c9e77d2' } }).then((res) => res.arrayBuffer())
+    await proxy.flush()
+    const { text } = await readCassette(proxy.cassettePath)
+    expect(text).toContain('x-partner-key')
+    expect(text).not.toContain('pk-8f3a1c9e77d2')
+  })
+})
