@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander'
+import { InvalidArgumentError, Option, type Command } from 'commander'
 import { DIALECTS, type Dialect } from '../../cassettes/operation-catalog.js'
 import type { Interaction } from '../../cassettes/schema.js'
 import { createRecordingProxy, RECORDING_MODES, RECORDING_PROXY_DEFAULTS, type RecordingMode, type RecordingProxy } from '../../proxy/index.js'
@@ -29,8 +29,8 @@ export function registerRecordCommand(program: Command, io: ProgramIO): void {
     .option('--listen <host:port>', 'address to listen on', RECORDING_PROXY_DEFAULTS.listen)
     .addOption(new Option('--dialect <dialect>', 'API dialect (detected when absent)').choices(DIALECTS))
     .addOption(new Option('--mode <mode>', 'record overwrites; once records what is missing; passthrough writes nothing').choices(RECORDING_MODES).default('record'))
-    .option('--max-body-bytes <n>', `bodies over this are stored truncated (default ${RECORDING_PROXY_DEFAULTS.maxBodyBytes})`, Number)
-    .option('--upstream-timeout <ms>', `answer 504 when the upstream is silent this long (default ${RECORDING_PROXY_DEFAULTS.upstreamTimeoutMs})`, Number)
+    .option('--max-body-bytes <n>', `bodies over this are stored truncated (default ${RECORDING_PROXY_DEFAULTS.maxBodyBytes})`, positiveInteger)
+    .option('--upstream-timeout <ms>', `answer 504 when the upstream is silent this long (default ${RECORDING_PROXY_DEFAULTS.upstreamTimeoutMs})`, positiveInteger)
     .action(async (options: RecordOptions) => {
       const proxy = await createRecordingProxy({
         targets: options.target,
@@ -48,6 +48,11 @@ export function registerRecordCommand(program: Command, io: ProgramIO): void {
       const written = proxy.mode === 'passthrough' ? 'nothing written (passthrough)' : `${proxy.cassette().interactions.length} interactions in ${proxy.cassettePath}`
       io.writeErr(`cloudtape: stopped; ${written}\n`)
     })
+}
+
+function positiveInteger(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new InvalidArgumentError('Expected a positive whole number.')
+  return Number(value)
 }
 
 function collect(value: string, previous: string[] = []): string[] {

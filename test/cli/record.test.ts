@@ -77,6 +77,7 @@ describe('cloudtape record (in process)', () => {
     [['record', '--target', 'http://127.0.0.1:1/v2.0'], "required option '--cassette <path>' not specified"],
     [['record', '--target', 'http://127.0.0.1:1/v2.0', '--cassette', 'x', '--mode', 'replya'], 'Allowed choices are record, once, passthrough'],
     [['record', '--target', 'http://127.0.0.1:1/v2.0', '--cassette', 'x', '--dialect', 'aws'], 'Allowed choices are rackspace, hp, nova'],
+    [['record', '--target', 'http://127.0.0.1:1/v2.0', '--cassette', 'x', '--max-body-bytes', 'lots'], 'Expected a positive whole number'],
   ])('fails with a usage error (exit 2) on %j', async (args, message) => {
     const run = await runCli(args)
     expect(run.exitCode).toBe(2)
