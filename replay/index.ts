@@ -33,3 +33,11 @@ export type {
   SendFaultOutcome,
   RateLimit,
 } from './faults/index.js'
+export { createReplaySession, ReplaySession } from './session.js'
+export type { CreateReplaySessionOptions, ReplayRequest, RequestLogEntry, EngineName } from './session.js'
+export { MISS_MODES, EXHAUSTED_MODES, ORDERINGS, SESSION_DEFAULTS } from './options.js'
+export type { MissMode, ExhaustedMode, Ordering, MatchRules, ReplaySessionOptions, StrictCredentials } from './options.js'
+export type { ReplayAnswer, ReplayResponse, AnswerSource } from './answers.js'
+export { NoMatchError, MISS_LAYERS } from './miss-report.js'
+export type { MissReport, MissLayer } from './miss-report.js'
+export type { ReplayRoutes } from './routes.js'

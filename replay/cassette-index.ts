@@ -1,0 +1,165 @@
+import type { Cassette, Interaction } from '../cassettes/index.js'
+import { NO_MASK, placeholderMask, recordedFacts, signature, type MatchRuleSet, type Mask, type RequestFacts } from './request-facts.js'
+
+/** The operation key of the identity token request, answered specially (see identity.ts). */
+export const TOKEN_OPERATION = 'identity.tokens.create'
+
+/** Recorded requests that match each other: one request, its answers in recorded order. */
+export interface Variant {
+  readonly id: number
+  /** Facts of its first interaction (all of them share the signature). */
+  readonly facts: RequestFacts
+  readonly mask: Mask
+  /** GET and HEAD: they walk a timeline; everything else moves one. */
+  readonly read: boolean
+  /** The origin's timeline: collection reads walk it, every mutation on the origin moves it. */
+  readonly originTimeline: string
+  /** The resource's timeline (`server_id=...`), when the request names one. */
+  readonly resourceTimeline: string | null
+  readonly interactions: Interaction[]
+  /** Indexes into cassette.interactions, ascending. */
+  readonly positions: number[]
+}
+
+/** The mutations recorded on one timeline, ascending. */
+export interface TimelineIndex {
+  readonly key: string
+  readonly mutations: number[]
+}
+
+/** A cassette indexed once at load: lookups cost the same for 100 or 100,000 interactions. */
+export interface CassetteIndex {
+  readonly cassette: Cassette
+  readonly variants: readonly Variant[]
+  /** Variants by their exact signature: requests equal to the recorded one, placeholders included. */
+  readonly bySignature: ReadonlyMap<string, Variant>
+  /** Variants with placeholders, by their masked signature: any value stands in for a placeholder. */
+  readonly byMaskedSignature: ReadonlyMap<string, readonly Variant[]>
+  /** Distinct non-empty placeholder masks per origin and operation, fewest placeholders first. */
+  readonly masks: ReadonlyMap<string, readonly Mask[]>
+  readonly byOperation: ReadonlyMap<string, readonly Variant[]>
+  readonly timelines: ReadonlyMap<string, TimelineIndex>
+  /** Positions of token requests, in recorded order. */
+  readonly identity: readonly number[]
+  /** Origins in order of first appearance; the identity origin first when there is one. */
+  readonly origins: readonly string[]
+}
+
+const CACHE = new WeakMap<Cassette, Map<string, CassetteIndex>>()
+
+/** Indexes `cassette` for `rules`; the index is immutable and shared by every session on it. */
+export function indexCassette(cassette: Cassette, rules: MatchRuleSet): CassetteIndex {
+  const rulesKey = JSON.stringify([[...rules.ignoreQuery].sort(), rules.ignoreBodyPaths, rules.matchHeaders])
+  let perRules = CACHE.get(cassette)
+  if (!perRules) CACHE.set(cassette, (perRules = new Map()))
+  let index = perRules.get(rulesKey)
+  if (!index) perRules.set(rulesKey, (index = buildIndex(cassette, rules)))
+  return index
+}
+
+/** Key of the masks list for an origin and operation. */
+export function maskKey(origin: string, operation: string): string {
+  return `${origin}\u0000${operation}`
+}
+
+function buildIndex(cassette: Cassette, rules: MatchRuleSet): CassetteIndex {
+  const builder = new IndexBuilder()
+  cassette.interactions.forEach((interaction, position) => builder.add(interaction, position, rules))
+  return { cassette, ...builder.finish() }
+}
+
+class IndexBuilder {
+  readonly variants: Variant[] = []
+  readonly bySignature = new Map<string, Variant>()
+  readonly byMaskedSignature = new Map<string, Variant[]>()
+  readonly masks = new Map<string, Mask[]>()
+  readonly byOperation = new Map<string, Variant[]>()
+  readonly timelines = new Map<string, TimelineIndex>()
+  readonly identity: number[] = []
+  readonly origins = new Set<string>()
+  identityOrigin: string | null = null
+
+  add(interaction: Interaction, position: number, rules: MatchRuleSet): void {
+    const origin = interaction.request.origin
+    this.origins.add(origin)
+    if (interaction.operation === TOKEN_OPERATION) {
+      this.identity.push(position)
+      this.identityOrigin ??= origin
+      return
+    }
+    const facts = recordedFacts(interaction, rules)
+    const key = signature(facts, NO_MASK)
+    const variant = this.bySignature.get(key) ?? this.newVariant(key, facts)
+    variant.interactions.push(interaction)
+    variant.positions.push(position)
+    if (!variant.read) {
+      this.timeline(variant.originTimeline).mutations.push(position)
+      if (variant.resourceTimeline) this.timeline(variant.resourceTimeline).mutations.push(position)
+    }
+  }
+
+  finish(): Omit<CassetteIndex, 'cassette'> {
+    for (const list of this.masks.values()) list.sort((a, b) => a.size - b.size)
+    const origins = [...this.origins]
+    if (this.identityOrigin) origins.sort((a, b) => Number(b === this.identityOrigin) - Number(a === this.identityOrigin))
+    const { variants, bySignature, byMaskedSignature, masks, byOperation, timelines, identity } = this
+    return { variants, bySignature, byMaskedSignature, masks, byOperation, timelines, identity, origins }
+  }
+
+  private internMask(facts: RequestFacts, mask: Mask): Mask {
+    if (mask.size === 0) return NO_MASK
+    const key = maskKey(facts.origin, facts.operation)
+    let list = this.masks.get(key)
+    if (!list) this.masks.set(key, (list = []))
+    const known = list.find((candidate) => candidate.id === mask.id)
+    if (known) return known
+    list.push(mask)
+    return mask
+  }
+
+  private newVariant(key: string, facts: RequestFacts): Variant {
+    const mask = this.internMask(facts, placeholderMask(facts))
+    const read = facts.method === 'GET' || facts.method === 'HEAD'
+    const resource = facts.params[0]
+    const variant: Variant = {
+      id: this.variants.length,
+      facts,
+      mask,
+      read,
+      originTimeline: `o ${facts.origin}`,
+      resourceTimeline: resource ? `r ${facts.origin} ${resourceParam(facts)}` : null,
+      interactions: [],
+      positions: [],
+    }
+    this.variants.push(variant)
+    this.bySignature.set(key, variant)
+    if (mask.size > 0) {
+      const masked = signature(facts, mask)
+      const list = this.byMaskedSignature.get(masked)
+      if (list) list.push(variant)
+      else this.byMaskedSignature.set(masked, [variant])
+    }
+    const sameOperation = this.byOperation.get(facts.operation)
+    if (sameOperation) sameOperation.push(variant)
+    else this.byOperation.set(facts.operation, [variant])
+    this.timeline(variant.originTimeline)
+    if (variant.resourceTimeline) this.timeline(variant.resourceTimeline)
+    return variant
+  }
+
+  private timeline(key: string): TimelineIndex {
+    let timeline = this.timelines.get(key)
+    if (!timeline) this.timelines.set(key, (timeline = { key, mutations: [] }))
+    return timeline
+  }
+}
+
+/** The resource a request is about: its first path parameter after the tenant (server_id, image_id). */
+function resourceParam(facts: RequestFacts): string {
+  const name = RESOURCE_PARAMS.find((candidate) => facts.params.some(([param]) => param === candidate))
+  const pair = name ? facts.params.find(([param]) => param === name) : facts.params[0]
+  return pair ? `${pair[0]}=${pair[1]}` : ''
+}
+
+// Params sort by name, so `key` would come before `server_id`; the resource is the owning id.
+const RESOURCE_PARAMS = ['server_id', 'image_id', 'volume_id', 'snapshot_id', 'network_id', 'flavor_id', 'keypair_name', 'security_group_id', 'floating_ip_id', 'id1']

@@ -1,0 +1,137 @@
+import { resolveOperation } from '../cassettes/index.js'
+import type { BodyFormat, Interaction, ResolvedOperation } from '../cassettes/index.js'
+import { isBelow, requestBodyFacts, storedBodyFacts, type BodyFacts, type BodyLeaf } from './body-leaves.js'
+import { isPlaceholder } from './core-pending.js'
+import type { ResolvedSessionOptions } from './options.js'
+
+type Pairs = ReadonlyArray<readonly [string, string]>
+
+/** Everything matching compares about one request, computed once (at load for recorded ones). */
+export interface RequestFacts {
+  readonly origin: string
+  readonly method: string
+  readonly operation: string
+  readonly format: BodyFormat
+  /** Path parameters sorted by name; `tenant_id` is left out (the client sends its own). */
+  readonly params: Pairs
+  /** Sorted by key then value; ignored keys left out. */
+  readonly query: Pairs
+  /** The `matchHeaders`, in option order; '' when absent. */
+  readonly headers: Pairs
+  /** Leaves under ignored body paths left out. */
+  readonly body: BodyFacts
+}
+
+/** The places where a recorded request holds a placeholder: they match any received value. */
+export interface Mask {
+  readonly id: string
+  readonly size: number
+  readonly params: ReadonlySet<string>
+  readonly query: ReadonlySet<string>
+  readonly headers: ReadonlySet<string>
+  readonly body: ReadonlySet<string>
+}
+
+/** The subset of session options that shapes facts. */
+export type MatchRuleSet = Pick<ResolvedSessionOptions, 'ignoreQuery' | 'ignoreBodyPaths' | 'matchHeaders'>
+
+/** An incoming request, as engines hand it over. */
+export interface IncomingFactsInput {
+  readonly method: string
+  /** Path and query within the recorded origin. */
+  readonly path: string
+  readonly headers: Readonly<Record<string, string | undefined>>
+  readonly body: Buffer | null
+}
+
+/** Facts of a recorded interaction's request. */
+export function recordedFacts(interaction: Interaction, rules: MatchRuleSet): RequestFacts {
+  const request = interaction.request
+  return {
+    origin: request.origin,
+    method: request.method.toUpperCase(),
+    operation: interaction.operation,
+    format: interaction.format,
+    params: paramPairs(interaction.params),
+    query: queryPairs(request.query, rules),
+    headers: rules.matchHeaders.map((name) => [name, request.headers[name] ?? ''] as const),
+    body: dropIgnored(storedBodyFacts(request.body), rules),
+  }
+}
+
+/** Facts of an incoming request, and how the resolver read it. */
+export function incomingFacts(origin: string, input: IncomingFactsInput, rules: MatchRuleSet): { facts: RequestFacts; resolved: ResolvedOperation } {
+  const contentType = input.headers['content-type']
+  const resolved = resolveOperation({ method: input.method, url: input.path, body: input.body, contentType, accept: input.headers['accept'] })
+  const facts: RequestFacts = {
+    origin,
+    method: input.method.toUpperCase(),
+    operation: resolved.key,
+    format: resolved.format,
+    params: paramPairs(resolved.params),
+    query: queryPairs(resolved.query, rules),
+    headers: rules.matchHeaders.map((name) => [name, input.headers[name] ?? ''] as const),
+    body: dropIgnored(requestBodyFacts(input.body, contentType), rules),
+  }
+  return { facts, resolved }
+}
+
+function paramPairs(params: Readonly<Record<string, string>>): Pairs {
+  return Object.entries(params)
+    .filter(([name]) => name !== 'tenant_id')
+    .sort(comparePairs)
+}
+
+function queryPairs(query: Pairs, rules: MatchRuleSet): Pairs {
+  return query.filter(([key]) => !rules.ignoreQuery.has(key)).slice().sort(comparePairs)
+}
+
+function comparePairs(a: readonly [string, string], b: readonly [string, string]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0
+}
+
+function dropIgnored(body: BodyFacts, rules: MatchRuleSet): BodyFacts {
+  if (rules.ignoreBodyPaths.length === 0) return body
+  const leaves = body.leaves.filter((leaf) => !rules.ignoreBodyPaths.some((prefix) => isBelow(leaf.path, prefix)))
+  return { ...body, leaves }
+}
+
+/** No placeholders: the exact signature. */
+export const NO_MASK: Mask = { id: '', size: 0, params: new Set(), query: new Set(), headers: new Set(), body: new Set() }
+
+/** Where `facts` (a recorded request) holds placeholders. */
+export function placeholderMask(facts: RequestFacts): Mask {
+  const params = names(facts.params)
+  const query = names(facts.query)
+  const headers = names(facts.headers)
+  const body = new Set(facts.body.leaves.filter((leaf) => leaf.text !== null && isPlaceholder(leaf.text)).map((leaf) => leaf.path))
+  const parts = [[...params], [...query], [...headers], [...body]].map((list) => list.join('\u0001'))
+  return { id: parts.join('\u0002'), size: params.size + query.size + headers.size + body.size, params, query, headers, body }
+}
+
+function names(pairs: Pairs): Set<string> {
+  return new Set(pairs.filter(([, value]) => isPlaceholder(value)).map(([name]) => name))
+}
+
+/** A string equal for two requests exactly when they match under `mask`. */
+export function signature(facts: RequestFacts, mask: Mask): string {
+  let out = `${facts.origin}\u0000${facts.operation}\u0000${facts.format}`
+  out += section('p', facts.params, mask.params)
+  out += section('q', facts.query, mask.query)
+  out += section('h', facts.headers, mask.headers)
+  out += '\u0000b'
+  for (const leaf of facts.body.leaves) out += `\u0001${leaf.path}=${mask.body.has(leaf.path) ? '*' : leaf.value}`
+  return out
+}
+
+function section(tag: string, pairs: Pairs, masked: ReadonlySet<string>): string {
+  let out = `\u0000${tag}`
+  for (const [name, value] of pairs) out += `\u0001${name}=${masked.has(name) ? '*' : JSON.stringify(value)}`
+  return out
+}
+
+/** The first body leaf at `path`, if any. */
+export function leafAt(body: BodyFacts, path: string): BodyLeaf | undefined {
+  return body.leaves.find((leaf) => leaf.path === path)
+}

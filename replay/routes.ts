@@ -1,0 +1,129 @@
+import { encodeStoredBody } from './core-pending.js'
+import type { CassetteIndex } from './cassette-index.js'
+
+/**
+ * How replay URLs relate to recorded origins.
+ *
+ * @note Replay URL scheme. A standalone server has one origin but a cassette may hold several
+ * (identity, then one compute endpoint per region). The identity origin (else the first recorded
+ * origin) is served at the root; every other recorded origin under `/<its host>`, so
+ * `https://dfw.servers.example.com/v2/10/servers` becomes `http://127.0.0.1:PORT/dfw.servers.example.com/v2/10/servers`.
+ * The resolver skips segments before the version segment, so operation keys are unaffected. The
+ * nock engine intercepts the recorded hosts themselves and rewrites nothing.
+ */
+export interface ReplayRoutes {
+  /** What the client authenticates against: the recorded token URL without `/tokens`. */
+  readonly authUrl: string
+  /** The recorded origin served at the root (identity's, else the first). */
+  readonly primary: string
+  /** Replay base URL of every known origin (recorded requests and catalog endpoints). */
+  readonly bases: ReadonlyMap<string, string>
+  /** The recorded origin an incoming URL addresses, and the path with query within it; null when none. */
+  route(url: string): { readonly origin: string; readonly path: string } | null
+  /** Rewrites recorded absolute URLs in a body or header to replay URLs. */
+  rewrite(text: string): string
+  /** False when rewrite() is the identity (nock on the recorded hosts). */
+  readonly rewrites: boolean
+}
+
+/** Routes for a server at `replayOrigin` (e.g. http://127.0.0.1:PORT): one path prefix per recorded origin. */
+export function prefixRoutes(index: CassetteIndex, replayOrigin: string): ReplayRoutes {
+  const origins = knownOrigins(index)
+  const primary = origins[0] ?? replayOrigin
+  const prefixes = new Map<string, string>()
+  const byPrefix = new Map<string, string>()
+  for (const origin of origins) {
+    if (origin === primary) continue
+    let prefix = hostOf(origin)
+    for (let n = 2; byPrefix.has(prefix); n += 1) prefix = `${hostOf(origin)}-${n}`
+    prefixes.set(origin, prefix)
+    byPrefix.set(prefix, origin)
+  }
+  const bases = new Map(origins.map((origin) => [origin, origin === primary ? replayOrigin : `${replayOrigin}/${prefixes.get(origin)}`]))
+  const pattern = originPattern(origins)
+  return {
+    authUrl: replayOrigin + authPath(index),
+    primary,
+    bases,
+    rewrites: true,
+    route(url) {
+      const path = pathOf(url)
+      const end = path.indexOf('/', 1)
+      const first = path.slice(1, end < 0 ? pathEnd(path) : end)
+      const origin = byPrefix.get(first)
+      if (origin === undefined) return { origin: primary, path }
+      const rest = end < 0 ? path.slice(1 + first.length) : path.slice(end)
+      return { origin, path: rest.startsWith('/') ? rest : `/${rest}` }
+    },
+    rewrite: (text) => (pattern ? text.replace(pattern, (origin) => bases.get(origin) ?? origin) : text),
+  }
+}
+
+/** Routes for interceptors on the recorded hosts themselves (nock): nothing is rewritten. */
+export function recordedHostRoutes(index: CassetteIndex): ReplayRoutes {
+  const origins = knownOrigins(index)
+  const primary = origins[0] ?? 'http://localhost'
+  const known = new Set(origins)
+  return {
+    authUrl: primary + authPath(index),
+    primary,
+    bases: new Map(origins.map((origin) => [origin, origin])),
+    rewrites: false,
+    route(url) {
+      const origin = originOf(url)
+      return origin !== null && known.has(origin) ? { origin, path: pathOf(url) } : null
+    },
+    rewrite: (text) => text,
+  }
+}
+
+/** Request origins in index order, then origins that only the token answers' catalogs name. */
+export function knownOrigins(index: CassetteIndex): string[] {
+  const origins = new Set(index.origins)
+  for (const position of index.identity) {
+    const body = index.cassette.interactions[position]?.response?.body ?? null
+    for (const match of encodeStoredBody(body).toString('utf8').matchAll(/https?:\/\/[\w.-]+(?::\d+)?/g)) {
+      origins.add(match[0])
+    }
+  }
+  return [...origins]
+}
+
+function authPath(index: CassetteIndex): string {
+  const first = index.identity[0]
+  const path = first === undefined ? '/v2.0/tokens' : (index.cassette.interactions[first]?.request.path ?? '/v2.0/tokens')
+  return path.replace(/\/tokens(?:\.json|\.xml)?\/?$/, '')
+}
+
+function originPattern(origins: readonly string[]): RegExp | null {
+  if (origins.length === 0) return null
+  const alternatives = [...origins].sort((a, b) => b.length - a.length).map((origin) => origin.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+  return new RegExp(`(?:${alternatives.join('|')})(?![\\w.:-])`, 'g')
+}
+
+function hostOf(origin: string): string {
+  return origin.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').toLowerCase()
+}
+
+/** `scheme://host[:port]` of an absolute URL, default ports dropped; null for a bare path. */
+export function originOf(url: string): string | null {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url)
+  if (!match) return null
+  const scheme = (match[1] as string).toLowerCase()
+  const host = (match[2] as string).toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, '')
+  return `${scheme}://${host}`
+}
+
+/** The path and query of a URL (absolute or already a path). */
+export function pathOf(url: string): string {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url)
+  const rest = match ? url.slice(match[0].length) : url
+  const hash = rest.indexOf('#')
+  const path = hash >= 0 ? rest.slice(0, hash) : rest
+  return path.startsWith('/') ? path : `/${path}`
+}
+
+function pathEnd(path: string): number {
+  const query = path.indexOf('?')
+  return query < 0 ? path.length : query
+}

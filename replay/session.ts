@@ -1,0 +1,237 @@
+import { CloudtapeError } from '../cassettes/index.js'
+import type { Cassette, Dialect, Interaction } from '../cassettes/index.js'
+import { faultResponse, recordedResponse, type AnswerSource, type ReplayAnswer, type ReplayResponse } from './answers.js'
+import { indexCassette, maskKey, TOKEN_OPERATION, type CassetteIndex, type Variant } from './cassette-index.js'
+import { freshTokenBody, recordedTokens, refuseCredentials, refuseToken } from './identity.js'
+import { findClosest, formatUnusedTable, NoMatchError, recordCommand, type MissLayer, type MissReport } from './miss-report.js'
+import { resolveSessionOptions, type ReplaySessionOptions, type ResolvedSessionOptions } from './options.js'
+import { incomingFacts, NO_MASK, signature, type RequestFacts } from './request-facts.js'
+import { prefixRoutes, recordedHostRoutes, type ReplayRoutes } from './routes.js'
+import { TimelineState } from './timeline-state.js'
+
+/** A request as an engine hands it over. */
+export interface ReplayRequest {
+  readonly method: string
+  /** Absolute, or a path with query relative to the replay origin. */
+  readonly url: string
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>
+  readonly body?: Buffer | Uint8Array | string | null
+}
+
+/** One line of the request log (the control API serves it). */
+export interface RequestLogEntry {
+  readonly seq: number
+  readonly method: string
+  readonly url: string
+  readonly operation: string
+  readonly outcome: AnswerSource | 'passthrough' | 'transport'
+  readonly interaction: number | null
+  readonly status: number | null
+}
+
+export interface CreateReplaySessionOptions extends ReplaySessionOptions {
+  /**
+   * The replay server's origin (`http://127.0.0.1:PORT`): recorded origins map to path prefixes
+   * under it. Absent: requests arrive at the recorded hosts (nock, Polly).
+   */
+  readonly origin?: string
+}
+
+/** Engines a session can be served by; one at a time. */
+export type EngineName = 'nock' | 'polly' | 'server'
+
+const LOG_LIMIT = 10_000
+
+/**
+ * Matches requests against one cassette and decides every answer; engines only carry bytes.
+ * Sessions are isolated: each has its own order state, even on the same cassette.
+ *
+ * @example
+ * const session = createReplaySession(await loadCassetteFile('boot.json'), { origin: 'http://127.0.0.1:8080' })
+ * const answer = session.handle({ method: 'GET', url: '/v2/10/servers/detail', headers: {} })
+ */
+export function createReplaySession(cassette: Cassette, options: CreateReplaySessionOptions = {}): ReplaySession {
+  return new ReplaySession(cassette, options)
+}
+
+/** A matching session over one cassette. Create it with createReplaySession(). */
+export class ReplaySession {
+  readonly cassette: Cassette
+  readonly routes: ReplayRoutes
+  /** The dialect faults are rendered in. */
+  readonly dialect: Dialect
+  private readonly options: ResolvedSessionOptions
+  private readonly index: CassetteIndex
+  private readonly tokens: ReadonlySet<string>
+  private readonly responses = new Map<number, ReplayResponse>()
+  private state: TimelineState
+  private log: RequestLogEntry[] = []
+  private seq = 0
+  private engine: EngineName | null = null
+
+  constructor(cassette: Cassette, options: CreateReplaySessionOptions) {
+    this.options = resolveSessionOptions(options)
+    this.cassette = cassette
+    this.index = indexCassette(cassette, this.options)
+    this.routes = options.origin === undefined ? recordedHostRoutes(this.index) : prefixRoutes(this.index, options.origin)
+    this.dialect = this.options.dialect ?? cassette.dialect
+    this.tokens = this.options.strict ? recordedTokens(this.index) : new Set()
+    this.state = this.freshState()
+  }
+
+  /** The URL to give the client as its identity endpoint. */
+  get authUrl(): string {
+    return this.routes.authUrl
+  }
+
+  /** Decides the answer to one request. Never throws for bad input: a miss is an answer too. */
+  handle(request: ReplayRequest): ReplayAnswer {
+    const headers = lowercaseHeaders(request.headers)
+    const body = toBuffer(request.body)
+    const target = this.routes.route(request.url) ?? { origin: '(unknown origin)', path: request.url }
+    const { facts } = incomingFacts(target.origin, { method: request.method, path: target.path, headers, body }, this.options)
+    const answer = this.decide(facts, target.path, headers, body)
+    this.record(facts, target.path, answer)
+    return answer
+  }
+
+  private decide(facts: RequestFacts, path: string, headers: Record<string, string | undefined>, body: Buffer | null): ReplayAnswer {
+    const strict = this.options.strict
+    if (facts.operation === TOKEN_OPERATION) {
+      const refused = strict ? refuseCredentials(body, headers['content-type'], strict, this.tokens) : null
+      if (refused) return this.fault('unauthorized', facts, `Unable to authenticate user with credentials provided (${refused}).`)
+      const position = this.state.chooseIdentity()
+      if (position !== null) return this.answer(position, 'identity')
+    } else if (strict && !facts.operation.startsWith('versions.')) {
+      const refused = refuseToken(headers['x-auth-token'], this.tokens)
+      if (refused) return this.fault('unauthorized', facts, `This server could not verify that you are authorized (${refused}).`)
+    }
+    const variant = this.lookup(facts)
+    if (variant) {
+      const choice = this.state.choose(variant)
+      if (choice.position !== null) return this.answer(choice.position, 'interaction')
+    }
+    return this.miss(facts, path, variant ? 'exhausted' : null)
+  }
+
+  /** Exact match first; then, placeholders matching anything, the first candidate with answers left. */
+  private lookup(facts: RequestFacts): Variant | undefined {
+    const exact = this.index.bySignature.get(signature(facts, NO_MASK))
+    if (exact) return exact
+    for (const mask of this.index.masks.get(maskKey(facts.origin, facts.operation)) ?? []) {
+      const candidates = this.index.byMaskedSignature.get(signature(facts, mask))
+      if (candidates) return candidates.find((variant) => this.state.hasUnserved(variant)) ?? candidates[0]
+    }
+    return undefined
+  }
+
+  private answer(position: number, source: 'interaction' | 'identity'): ReplayAnswer {
+    const interaction = this.cassette.interactions[position] as Interaction
+    if (interaction.response === null && interaction.transportFault) return { kind: 'transport', fault: interaction.transportFault, interaction }
+    if (source === 'identity') {
+      const response = recordedResponse(interaction, this.routes, freshTokenBody(interaction, this.options.clock))
+      return { kind: 'response', source, response, interaction }
+    }
+    let response = this.responses.get(position)
+    if (!response) this.responses.set(position, (response = recordedResponse(interaction, this.routes)))
+    return { kind: 'response', source, response, interaction }
+  }
+
+  private fault(name: string, facts: RequestFacts, message?: string): ReplayAnswer {
+    return { kind: 'response', source: 'fault', response: faultResponse(name, this.dialect, facts.format, message), interaction: null }
+  }
+
+  private miss(facts: RequestFacts, path: string, exhausted: MissLayer | null): ReplayAnswer {
+    if (facts.body.broken !== null) {
+      return this.fault('badRequest', facts, `The request body is ${facts.body.broken}; no recorded interaction matches it.`)
+    }
+    const report = this.missReport(facts, path, exhausted)
+    const error = new NoMatchError(report)
+    if (this.options.onMiss === 'warn') this.options.warn(error.message)
+    if (this.options.onMiss !== 'error') return { kind: 'passthrough', url: facts.origin + path }
+    const summary = `No recorded interaction matches ${report.method} ${report.path} (${report.operation}).`
+    const response = faultResponse('notImplemented', this.dialect, facts.format, summary, error.message)
+    return { kind: 'miss', error, response: { ...response, headers: { ...response.headers, 'x-cloudtape-miss': report.closest?.layer ?? 'operation' } } }
+  }
+
+  private missReport(facts: RequestFacts, path: string, exhausted: MissLayer | null): MissReport {
+    const closest = findClosest(this.index, facts, (variant) => this.state.hasUnserved(variant))
+    return {
+      method: facts.method,
+      path,
+      operation: facts.operation,
+      cassette: this.cassette.name,
+      closest: exhausted && closest ? { ...closest, layer: exhausted } : closest,
+      unused: this.state.unusedPositions().length,
+      total: this.cassette.interactions.length,
+      command: recordCommand(this.options.cassettePath ?? this.cassette.name),
+    }
+  }
+
+  private record(facts: RequestFacts, path: string, answer: ReplayAnswer): void {
+    this.seq += 1
+    const outcome = answer.kind === 'response' ? answer.source : answer.kind === 'miss' ? 'miss' : answer.kind
+    const interaction = answer.kind === 'response' || answer.kind === 'transport' ? (answer.interaction?.id ?? null) : null
+    const status = answer.kind === 'response' || answer.kind === 'miss' ? answer.response.status : null
+    this.log.push({ seq: this.seq, method: facts.method, url: path, operation: facts.operation, outcome, interaction, status })
+    if (this.log.length > LOG_LIMIT) this.log = this.log.slice(-LOG_LIMIT / 2)
+  }
+
+  /** Interactions not served yet (polls the timelines skipped over count as served). */
+  unused(): Interaction[] {
+    return this.state.unusedPositions().map((position) => this.cassette.interactions[position] as Interaction)
+  }
+
+  /** Fails with ERR_CLOUDTAPE_UNUSED_INTERACTIONS and a table of the unused interactions. */
+  assertAllUsed(): void {
+    const unused = this.unused()
+    if (unused.length === 0) return
+    throw new CloudtapeError('ERR_CLOUDTAPE_UNUSED_INTERACTIONS', formatUnusedTable(this.cassette.name, unused, this.cassette.interactions.length))
+  }
+
+  /** The most recent requests (up to 10,000), oldest first. */
+  requestLog(): readonly RequestLogEntry[] {
+    return this.log
+  }
+
+  /** Forgets order state and the request log: the next request starts the cassette over. */
+  reset(): void {
+    this.state = this.freshState()
+    this.log = []
+  }
+
+  /**
+   * Binds the session to an engine; a second engine fails with ERR_CLOUDTAPE_ENGINE_CONFLICT.
+   * Returns the release function.
+   */
+  attach(engine: EngineName): () => void {
+    if (this.engine !== null) {
+      throw new CloudtapeError(
+        'ERR_CLOUDTAPE_ENGINE_CONFLICT',
+        `The session on cassette "${this.cassette.name}" is already served by the ${this.engine} engine; ${engine} cannot serve it too. Close the ${this.engine} engine first, or create a second session with createReplaySession().`,
+      )
+    }
+    this.engine = engine
+    return () => {
+      if (this.engine === engine) this.engine = null
+    }
+  }
+
+  private freshState(): TimelineState {
+    return new TimelineState(this.index, this.options.ordering, this.options.exhausted)
+  }
+}
+
+function lowercaseHeaders(headers: ReplayRequest['headers']): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    out[name.toLowerCase()] = typeof value === 'string' || value === undefined ? value : value.join(', ')
+  }
+  return out
+}
+
+function toBuffer(body: ReplayRequest['body']): Buffer | null {
+  if (body === undefined || body === null) return null
+  if (typeof body === 'string') return Buffer.from(body)
+  return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+}
