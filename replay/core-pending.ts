@@ -1,7 +1,7 @@
 // Temporary stand-ins for what issue 3 (`core`) adds to cassettes/: deleted when it lands.
 import { readFile } from 'node:fs/promises'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { CASSETTE_VERSION, CloudtapeError } from '../cassettes/index.js'
+import { CASSETTE_VERSION, CloudtapeError, DIALECTS } from '../cassettes/index.js'
 import type { Cassette, JsonValue, StoredBody } from '../cassettes/index.js'
 
 const PLACEHOLDER = /^(?:\[redacted[^\]]*\]|0{8}-0{4}-0{4}-0{4}-\d{12}|9{4}\d{4,}|ct-[a-z]+-\d+|.*\.cloudtape\.invalid)$/i
@@ -39,6 +39,9 @@ export function parseCassette(text: string, source: string): Cassette {
     throw invalid(source, `has version ${JSON.stringify(record['version'])}; this cloudtape reads version ${CASSETTE_VERSION}`)
   }
   if (!Array.isArray(record['interactions'])) throw invalid(source, 'has no "interactions" array ($.interactions)')
+  if (!(DIALECTS as readonly unknown[]).includes(record['dialect'])) {
+    throw invalid(source, `has dialect ${JSON.stringify(record['dialect'])} at $.dialect; expected one of ${DIALECTS.join(', ')}`)
+  }
   return value as Cassette
 }
 

@@ -71,6 +71,7 @@ export class ReplaySession {
 
   constructor(cassette: Cassette, options: CreateReplaySessionOptions) {
     this.options = resolveSessionOptions(options)
+    assertOneDialect(cassette)
     this.cassette = cassette
     this.index = indexCassette(cassette, this.options)
     this.routes = options.origin === undefined ? recordedHostRoutes(this.index) : prefixRoutes(this.index, options.origin)
@@ -220,6 +221,16 @@ export class ReplaySession {
   private freshState(): TimelineState {
     return new TimelineState(this.index, this.options.ordering, this.options.exhausted)
   }
+}
+
+function assertOneDialect(cassette: Cassette): void {
+  const at = cassette.interactions.findIndex((interaction) => interaction.dialect !== cassette.dialect)
+  if (at < 0) return
+  const found = cassette.interactions[at]?.dialect
+  throw new CloudtapeError(
+    'ERR_CLOUDTAPE_CASSETTE_INVALID',
+    `The cassette "${cassette.name}" is a ${cassette.dialect} cassette but $.interactions[${at}].dialect is ${JSON.stringify(found)}. Record one dialect per cassette; pass { dialect } to render faults in another.`,
+  )
 }
 
 function lowercaseHeaders(headers: ReplayRequest['headers']): Record<string, string | undefined> {

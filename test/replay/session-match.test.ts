@@ -150,3 +150,17 @@ describe('misses', () => {
     )
   })
 })
+
+describe('bad cassettes', () => {
+  test('fails with ERR_CLOUDTAPE_CASSETTE_INVALID when an interaction is of another dialect than its cassette', () => {
+    const cassette = buildCassette('mixed', [serverGet(1, 'ACTIVE')])
+    const mixed = { ...cassette, interactions: [{ ...cassette.interactions[0]!, dialect: 'hp' as const }] }
+    expect(() => createReplaySession(mixed)).toThrow(expect.objectContaining({ code: 'ERR_CLOUDTAPE_CASSETTE_INVALID', message: expect.stringContaining('$.interactions[0].dialect is "hp"') }))
+  })
+
+  test('renders faults in the dialect given as an option, over the cassette\'s', () => {
+    const session = createReplaySession(buildCassette('d', [serverGet(1, 'ACTIVE')]), { dialect: 'hp', strict: true })
+    const answer = session.handle({ method: 'GET', url: `${PLACEHOLDER.dfw}/v2/${T}/servers/${S1}.xml`, headers: { 'x-auth-token': 'nope' } })
+    expect(answer.kind === 'response' && answer.response.body.toString()).toContain('xmlns="http://docs.openstack.org/compute/api/v2"')
+  })
+})

@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http'
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import type { Cassette } from '../../cassettes/index.js'
+import { faultResponse, type ReplayAnswer, type ReplayResponse } from '../answers.js'
+import { loadCassetteSource, type CassetteSource } from '../load-cassette.js'
+import type { ReplaySessionOptions } from '../options.js'
+import { createReplaySession, type ReplaySession } from '../session.js'
+import { handleControl, isControlPath } from './control-api.js'
+import { originFor, parseListen, type ListenAddress } from './listen-address.js'
+
+/** Options of the standalone replay server. */
+export interface ReplayServerOptions extends ReplaySessionOptions {
+  /** A cassette, or its path (names resolve under `dir`). */
+  readonly cassette: CassetteSource
+  readonly dir?: string
+  /** `host:port`; default 127.0.0.1 and a free port. */
+  readonly listen?: string | Partial<ListenAddress>
+  /** Request bodies above this get a badRequest fault. Default 16 MiB. */
+  readonly maxBodyBytes?: number
+}
+
+/** A running replay server. */
+export interface ReplayServer {
+  /** `http://127.0.0.1:PORT`: identity at the root, other recorded origins under `/<host>`. */
+  readonly url: string
+  /** The identity endpoint to give clients (`<url>/v2.0`). */
+  readonly authUrl: string
+  readonly cassette: Cassette
+  readonly session: ReplaySession
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>
+}
+
+const DEFAULT_MAX_BODY = 16 * 1024 * 1024
+
+/**
+ * Serves a cassette over HTTP to clients in any language, plus the control API under `/_cloudtape/`.
+ *
+ * @example
+ * const server = await createReplayServer({ cassette: 'cassettes/boot.json' })
+ * // point the client at server.authUrl; later:
+ * await server.close()
+ */
+export async function createReplayServer(options: ReplayServerOptions): Promise<ReplayServer> {
+  const address = parseListen(options.listen)
+  const { cassette, path } = await loadCassetteSource(options.cassette, options.dir)
+  let session: ReplaySession | null = null
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
+  const warn = options.warn ?? ((message: string) => void process.stderr.write(`${message}\n`))
+  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    if (session) serve(session, req, res, maxBody, warn)
+  })
+  server.listen(address.port, address.host)
+  await once(server, 'listening')
+  const port = (server.address() as AddressInfo).port
+  const url = originFor(address.host, port)
+  session = createReplaySession(cassette, { cassettePath: path, ...options, warn, origin: url })
+  const detach = session.attach('server')
+  return {
+    url,
+    authUrl: session.authUrl,
+    cassette,
+    session,
+    close: () => closeServer(server, detach),
+  }
+}
+
+async function closeServer(server: Server, detach: () => void): Promise<void> {
+  detach()
+  if (!server.listening) return
+  const closed = once(server, 'close')
+  server.close()
+  server.closeAllConnections()
+  await closed
+}
+
+function serve(session: ReplaySession, req: IncomingMessage, res: ServerResponse, maxBody: number, warn: (message: string) => void): void {
+  readBody(req, maxBody, (body) => {
+    try {
+      if (body === 'too-large') return send(req, res, tooLarge(session, maxBody))
+      const url = req.url ?? '/'
+      if (isControlPath(url)) return handleControl(req, res, session)
+      const answer = session.handle({ method: req.method ?? 'GET', url, headers: req.headers, body })
+      if (answer.kind === 'miss') warn(answer.error.message)
+      if (answer.kind === 'passthrough') return void passthrough(req, res, answer.url, body, session)
+      send(req, res, answer)
+    } catch (error) {
+      send(req, res, internalError(session, error))
+    }
+  })
+}
+
+function readBody(req: IncomingMessage, maxBody: number, done: (body: Buffer | null | 'too-large') => void): void {
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    req.resume()
+    return done(null)
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length
+    if (size <= maxBody) chunks.push(chunk)
+  })
+  req.on('end', () => done(size > maxBody ? 'too-large' : size === 0 ? null : Buffer.concat(chunks, size)))
+  req.on('error', () => req.socket.destroy())
+}
+
+const WIRE_HEADERS = new WeakMap<ReplayResponse, OutgoingHttpHeaders>()
+
+/** Sends an answer; header objects are built once per recorded response. */
+export function send(req: IncomingMessage, res: ServerResponse, answer: ReplayAnswer): void {
+  if (answer.kind === 'passthrough') return
+  if (answer.kind === 'transport') return sendTransportFault(res, answer.fault.kind)
+  const response = answer.response
+  let headers = WIRE_HEADERS.get(response)
+  if (!headers) WIRE_HEADERS.set(response, (headers = { ...response.headers, 'content-length': response.body.length }))
+  res.writeHead(response.status, headers)
+  res.end(req.method === 'HEAD' ? undefined : response.body)
+}
+
+function sendTransportFault(res: ServerResponse, kind: string): void {
+  if (kind === 'timeout') return // never answer; close() drops the connection
+  if (kind === 'invalid-response') {
+    res.socket?.end('HTTP/1.1 ??? garbled\r\n\r\n')
+    return
+  }
+  res.socket?.destroy()
+}
+
+async function passthrough(req: IncomingMessage, res: ServerResponse, url: string, body: Buffer | null, session: ReplaySession): Promise<void> {
+  try {
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value !== undefined && name !== 'host' && name !== 'connection' && name !== 'content-length') headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+    }
+    const upstream = await fetch(url, { method: req.method ?? 'GET', headers, ...(body ? { body } : {}) })
+    const bytes = Buffer.from(await upstream.arrayBuffer())
+    const out: Record<string, string> = {}
+    upstream.headers.forEach((value, name) => {
+      if (name !== 'content-encoding' && name !== 'transfer-encoding' && name !== 'content-length') out[name] = value
+    })
+    send(req, res, { kind: 'response', source: 'interaction', response: { status: upstream.status, headers: out, body: bytes }, interaction: null })
+  } catch (error) {
+    const message = `Passthrough to ${url} failed: ${(error as Error).message}`
+    send(req, res, { kind: 'response', source: 'fault', response: faultResponse('computeFault', session.dialect, 'json', message), interaction: null })
+  }
+}
+
+function tooLarge(session: ReplaySession, maxBody: number): ReplayAnswer {
+  const response = faultResponse('badRequest', session.dialect, 'json', `The request body is larger than ${maxBody} bytes.`)
+  return { kind: 'response', source: 'fault', response: { ...response, headers: { ...response.headers, connection: 'close' } }, interaction: null }
+}
+
+function internalError(session: ReplaySession, error: unknown): ReplayAnswer {
+  const message = `cloudtape failed on this request: ${(error as Error).message}`
+  return { kind: 'response', source: 'fault', response: faultResponse('computeFault', session.dialect, 'json', message), interaction: null }
+}
