@@ -4,6 +4,7 @@ import { registerLintCommand } from './commands/lint.js'
 import { registerOperationCommand } from './commands/operation.js'
 import { registerRecordCommand } from './commands/record.js'
 import { registerShowCommand } from './commands/show.js'
+import { registerReplayCommand } from './commands/replay.js'
 import { packageVersion } from './package-info.js'
 
 /** Where a command writes; injected so tests capture output without touching process streams. */
@@ -11,8 +12,8 @@ export interface ProgramIO {
   writeOut(text: string): void
   writeErr(text: string): void
   /**
-   * Aborting it stops long-running commands (record) as SIGINT would; when absent they listen
-   * for SIGINT/SIGTERM. Lets tests run them in process.
+   * Aborting it stops long-running commands (record, replay) as SIGINT would; when absent they
+   * listen for SIGINT/SIGTERM. Lets tests run them in process.
    */
   readonly signal?: AbortSignal
 }
@@ -43,5 +44,6 @@ export function createProgram(io: ProgramIO = PROCESS_IO): Command {
   registerShowCommand(program, io)
   registerLintCommand(program, io)
   registerRecordCommand(program, io)
+  registerReplayCommand(program, io)
   return program
 }

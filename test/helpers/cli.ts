@@ -9,11 +9,15 @@ export interface CliRun {
   readonly error: unknown
 }
 
-/** Runs `cloudtape <args>` in process and captures what it wrote. */
-export async function runCli(args: readonly string[]): Promise<CliRun> {
+/** Runs `cloudtape <args>` in process and captures what it wrote; `signal` stops long-running commands. */
+export async function runCli(args: readonly string[], options: { signal?: AbortSignal; onOut?: (text: string) => void } = {}): Promise<CliRun> {
   let out = ''
   let err = ''
-  const program = createProgram({ writeOut: (text) => void (out += text), writeErr: (text) => void (err += text) })
+  const writeOut = (text: string): void => {
+    out += text
+    options.onOut?.(out)
+  }
+  const program = createProgram({ writeOut, writeErr: (text) => void (err += text), ...(options.signal ? { signal: options.signal } : {}) })
   try {
     await program.parseAsync([...args], { from: 'user' })
     return { out, err, exitCode: 0, error: undefined }

@@ -1,0 +1,68 @@
+import type { Command } from 'commander'
+import { assertOneOf, DIALECTS } from '../../cassettes/index.js'
+import type { Dialect } from '../../cassettes/index.js'
+import { createReplayServer, EXHAUSTED_MODES, MISS_MODES } from '../../replay/index.js'
+import type { ExhaustedMode, MissMode } from '../../replay/index.js'
+import type { ProgramIO } from '../program.js'
+
+interface ReplayCommandOptions {
+  cassette: string
+  listen?: string
+  strict?: boolean
+  dialect?: string
+  onMiss?: string
+  exhausted?: string
+}
+
+/**
+ * `cloudtape replay --cassette <path> [--listen host:port] [--strict] [--dialect d]`: serves a
+ * cassette over HTTP until SIGINT/SIGTERM. The first line of stdout is the listening URL.
+ */
+export function registerReplayCommand(program: Command, io: ProgramIO): void {
+  program
+    .command('replay')
+    .description('serve a cassette over HTTP (identity and compute) for clients in any language')
+    .requiredOption('--cassette <path>', 'the cassette file (the path given to record; .json is appended when missing)')
+    .option('--listen <host:port>', 'address to listen on', '127.0.0.1:0')
+    .option('--strict', 'check credentials and tokens: wrong ones get the documented 401 unauthorized fault')
+    .option('--dialect <dialect>', `dialect of fault bodies, overriding the cassette's (${DIALECTS.join('|')})`)
+    .option('--on-miss <mode>', `what an unmatched request gets (${MISS_MODES.join('|')})`, 'error')
+    .option('--exhausted <mode>', `what a request gets once its recorded answers are used up (${EXHAUSTED_MODES.join('|')})`, 'repeat-last')
+    .action(async (options: ReplayCommandOptions) => {
+      if (options.dialect !== undefined) assertOneOf('--dialect', options.dialect, DIALECTS)
+      assertOneOf('--on-miss', options.onMiss, MISS_MODES)
+      assertOneOf('--exhausted', options.exhausted, EXHAUSTED_MODES)
+      const server = await createReplayServer({
+        cassette: options.cassette.endsWith('.json') ? options.cassette : `${options.cassette}.json`,
+        listen: options.listen,
+        strict: options.strict === true,
+        onMiss: options.onMiss as MissMode,
+        exhausted: options.exhausted as ExhaustedMode,
+        warn: (message) => io.writeErr(`${message}\n`),
+        ...(options.dialect === undefined ? {} : { dialect: options.dialect as Dialect }),
+      })
+      io.writeOut(`listening on ${server.url}\n`)
+      io.writeOut(`identity: ${server.authUrl}\n`)
+      for (const [origin, base] of server.session.routes.bases) if (base !== server.url) io.writeOut(`${origin} → ${base}\n`)
+      if (options.dialect !== undefined && options.dialect !== server.cassette.dialect) {
+        io.writeErr(`note: faults use the ${options.dialect} dialect; the cassette was recorded in ${server.cassette.dialect}.\n`)
+      }
+      await stopRequested(io.signal)
+      await server.close()
+    })
+}
+
+function stopRequested(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      signal?.removeEventListener('abort', stop)
+      resolve()
+    }
+    process.once('SIGINT', stop)
+    process.once('SIGTERM', stop)
+    if (signal?.aborted) stop()
+    else signal?.addEventListener('abort', stop)
+  })
+}

@@ -1,0 +1,98 @@
+import { describe, expect, test } from 'vitest'
+import { isCloudtapeError } from '../../cassettes/index.js'
+import { runCli, type CliRun } from '../helpers/cli.js'
+import { PLACEHOLDER } from '../helpers/cassette-builder.js'
+
+const BOOT = 'test/fixtures/cassettes/boot-reboot-delete.json'
+
+/** Starts `cloudtape replay` in process; resolves once it printed its first line. */
+async function startReplay(args: string[]): Promise<{ out: () => string; url: string; stop: () => Promise<CliRun> }> {
+  const controller = new AbortController()
+  let out = ''
+  let listening!: (url: string) => void
+  const started = new Promise<string>((resolve) => (listening = resolve))
+  const run = runCli(['replay', ...args], {
+    signal: controller.signal,
+    onOut: (text) => {
+      out = text
+      const first = /^listening on (\S+)\n/.exec(text)
+      if (first) listening(first[1] as string)
+    },
+  })
+  const url = await Promise.race([started, run.then((result) => Promise.reject(result.error))])
+  return { out: () => out, url, stop: () => (controller.abort(), run) }
+}
+
+describe('cloudtape replay', () => {
+  test('prints the listening URL first, serves identity and compute, and stops on request', async () => {
+    const replay = await startReplay(['--cassette', BOOT])
+    expect(replay.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(replay.out().split('\n')[1]).toBe(`identity: ${replay.url}/v2.0`)
+    const token = await fetch(`${replay.url}/v2.0/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"auth":{}}' })
+    const compute = ((await token.json()) as { access: { serviceCatalog: Array<{ endpoints: Array<{ publicURL: string }> }> } }).access.serviceCatalog[0]?.endpoints[0]?.publicURL
+    expect(compute).toBe(`${replay.url}/dfw.servers.cloudtape.invalid/v2/${PLACEHOLDER.tenant}`)
+    expect((await fetch(`${compute}/servers/detail`)).status).toBe(217)
+    const result = await replay.stop()
+    expect(result.exitCode).toBe(0)
+    await expect(fetch(`${compute}/servers/detail`)).rejects.toThrow()
+  })
+
+  test('prints misses on stderr and answers them with a notImplemented fault', async () => {
+    const replay = await startReplay(['--cassette', BOOT.replace(/\.json$/, '')])
+    const res = await fetch(`${replay.url}/dfw.servers.cloudtape.invalid/v2/1/flavors`)
+    expect(res.status).toBe(501)
+    const result = await replay.stop()
+    expect(result.err).toContain('[cloudtape] No recorded interaction matches GET /v2/1/flavors (flavors.list)')
+  })
+
+  test('answers unknown tokens with 401 unauthorized under --strict', async () => {
+    const replay = await startReplay(['--cassette', BOOT, '--strict', '--dialect', 'hp'])
+    const res = await fetch(`${replay.url}/dfw.servers.cloudtape.invalid/v2/1/servers/detail`, { headers: { 'x-auth-token': 'forged' } })
+    expect(res.status).toBe(401)
+    expect(((await res.json()) as { unauthorized: { code: number } }).unauthorized.code).toBe(401)
+    expect((await replay.stop()).err).toBe('note: faults use the hp dialect; the cassette was recorded in rackspace.\n')
+  })
+
+  test('fails with ERR_CLOUDTAPE_INVALID_OPTION listing the dialects when --dialect is unknown', async () => {
+    const result = await runCli(['replay', '--cassette', BOOT, '--dialect', 'openstack'])
+    expect(isCloudtapeError(result.error, 'ERR_CLOUDTAPE_INVALID_OPTION')).toBe(true)
+    expect((result.error as Error).message).toBe('[cloudtape] Invalid --dialect "openstack". Expected one of: rackspace, hp, nova.')
+  })
+
+  test('fails with ERR_CLOUDTAPE_CASSETTE_NOT_FOUND when the cassette does not exist', async () => {
+    const result = await runCli(['replay', '--cassette', 'test/fixtures/cassettes/nope'])
+    expect(result.exitCode).toBe(1)
+    expect(isCloudtapeError(result.error, 'ERR_CLOUDTAPE_CASSETTE_NOT_FOUND')).toBe(true)
+  })
+
+  test('fails with ERR_CLOUDTAPE_INVALID_OPTION on a malformed --listen', async () => {
+    const result = await runCli(['replay', '--cassette', BOOT, '--listen', 'localhost:http'])
+    expect(isCloudtapeError(result.error, 'ERR_CLOUDTAPE_INVALID_OPTION')).toBe(true)
+  })
+
+  test('prints its help', async () => {
+    const result = await runCli(['replay', '--help'])
+    expect(result.out).toBe(
+      [
+        'Usage: cloudtape replay [options]',
+        '',
+        'serve a cassette over HTTP (identity and compute) for clients in any language',
+        '',
+        'Options:',
+        '  --cassette <path>     the cassette file (the path given to record; .json is',
+        '                        appended when missing)',
+        '  --listen <host:port>  address to listen on (default: "127.0.0.1:0")',
+        '  --strict              check credentials and tokens: wrong ones get the',
+        '                        documented 401 unauthorized fault',
+        "  --dialect <dialect>   dialect of fault bodies, overriding the cassette's",
+        '                        (rackspace|hp|nova)',
+        '  --on-miss <mode>      what an unmatched request gets (error|warn|passthrough)',
+        '                        (default: "error")',
+        '  --exhausted <mode>    what a request gets once its recorded answers are used',
+        '                        up (repeat-last|error) (default: "repeat-last")',
+        '  -h, --help            display help for command',
+        '',
+      ].join('\n'),
+    )
+  })
+})
