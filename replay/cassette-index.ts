@@ -7,8 +7,8 @@ export const TOKEN_OPERATION = 'identity.tokens.create'
 /** Recorded requests that match each other: one request, its answers in recorded order. */
 export interface Variant {
   readonly id: number
-  /** Facts of its first interaction (all of them share the signature). */
-  readonly facts: RequestFacts
+  readonly method: string
+  readonly operation: string
   readonly mask: Mask
   /** GET and HEAD: they walk a timeline; everything else moves one. */
   readonly read: boolean
@@ -16,7 +16,6 @@ export interface Variant {
   readonly originTimeline: string
   /** The resource's timeline (`server_id=...`), when the request names one. */
   readonly resourceTimeline: string | null
-  readonly interactions: Interaction[]
   /** Indexes into cassette.interactions, ascending. */
   readonly positions: number[]
 }
@@ -43,6 +42,18 @@ export interface CassetteIndex {
   readonly identity: readonly number[]
   /** Origins in order of first appearance; the identity origin first when there is one. */
   readonly origins: readonly string[]
+  /** The rules the facts were built with (miss reports rebuild a variant's facts on demand). */
+  readonly rules: MatchRuleSet
+}
+
+/** Facts of a variant's requests, rebuilt from its first interaction: kept out of memory until a miss needs them. */
+export function variantFacts(index: CassetteIndex, variant: Variant): RequestFacts {
+  return recordedFacts(index.cassette.interactions[variant.positions[0] as number] as Interaction, index.rules)
+}
+
+/** The first interaction recorded for a variant. */
+export function firstInteraction(index: CassetteIndex, variant: Variant): Interaction {
+  return index.cassette.interactions[variant.positions[0] as number] as Interaction
 }
 
 const CACHE = new WeakMap<Cassette, Map<string, CassetteIndex>>()
@@ -65,7 +76,7 @@ export function maskKey(origin: string, operation: string): string {
 function buildIndex(cassette: Cassette, rules: MatchRuleSet): CassetteIndex {
   const builder = new IndexBuilder()
   cassette.interactions.forEach((interaction, position) => builder.add(interaction, position, rules))
-  return { cassette, ...builder.finish() }
+  return { cassette, rules, ...builder.finish() }
 }
 
 class IndexBuilder {
@@ -90,7 +101,6 @@ class IndexBuilder {
     const facts = recordedFacts(interaction, rules)
     const key = signature(facts, NO_MASK)
     const variant = this.bySignature.get(key) ?? this.newVariant(key, facts)
-    variant.interactions.push(interaction)
     variant.positions.push(position)
     if (!variant.read) {
       this.timeline(variant.originTimeline).mutations.push(position)
@@ -98,7 +108,7 @@ class IndexBuilder {
     }
   }
 
-  finish(): Omit<CassetteIndex, 'cassette'> {
+  finish(): Omit<CassetteIndex, 'cassette' | 'rules'> {
     for (const list of this.masks.values()) list.sort((a, b) => a.size - b.size)
     const origins = [...this.origins]
     if (this.identityOrigin) origins.sort((a, b) => Number(b === this.identityOrigin) - Number(a === this.identityOrigin))
@@ -106,29 +116,28 @@ class IndexBuilder {
     return { variants, bySignature, byMaskedSignature, masks, byOperation, timelines, identity, origins }
   }
 
-  private internMask(facts: RequestFacts, mask: Mask): Mask {
-    if (mask.size === 0) return NO_MASK
+  private internMask(facts: RequestFacts): Mask {
     const key = maskKey(facts.origin, facts.operation)
-    let list = this.masks.get(key)
-    if (!list) this.masks.set(key, (list = []))
-    const known = list.find((candidate) => candidate.id === mask.id)
-    if (known) return known
-    list.push(mask)
+    const list = this.masks.get(key)
+    const mask = placeholderMask(facts, (id) => list?.find((candidate) => candidate.id === id))
+    if (mask === NO_MASK || list?.includes(mask)) return mask
+    if (list) list.push(mask)
+    else this.masks.set(key, [mask])
     return mask
   }
 
   private newVariant(key: string, facts: RequestFacts): Variant {
-    const mask = this.internMask(facts, placeholderMask(facts))
+    const mask = this.internMask(facts)
     const read = facts.method === 'GET' || facts.method === 'HEAD'
     const resource = facts.params[0]
     const variant: Variant = {
       id: this.variants.length,
-      facts,
+      method: facts.method,
+      operation: facts.operation,
       mask,
       read,
-      originTimeline: `o ${facts.origin}`,
+      originTimeline: this.originTimeline(facts.origin),
       resourceTimeline: resource ? `r ${facts.origin} ${resourceParam(facts)}` : null,
-      interactions: [],
       positions: [],
     }
     this.variants.push(variant)
@@ -142,9 +151,15 @@ class IndexBuilder {
     const sameOperation = this.byOperation.get(facts.operation)
     if (sameOperation) sameOperation.push(variant)
     else this.byOperation.set(facts.operation, [variant])
-    this.timeline(variant.originTimeline)
-    if (variant.resourceTimeline) this.timeline(variant.resourceTimeline)
     return variant
+  }
+
+  private readonly originTimelines = new Map<string, string>()
+
+  private originTimeline(origin: string): string {
+    let key = this.originTimelines.get(origin)
+    if (key === undefined) this.originTimelines.set(origin, (key = `o ${origin}`))
+    return key
   }
 
   private timeline(key: string): TimelineIndex {

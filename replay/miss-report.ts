@@ -1,7 +1,7 @@
 import { CloudtapeError } from '../cassettes/index.js'
 import type { Interaction } from '../cassettes/index.js'
 import type { BodyFacts } from './body-leaves.js'
-import type { CassetteIndex, Variant } from './cassette-index.js'
+import { firstInteraction, variantFacts, type CassetteIndex, type Variant } from './cassette-index.js'
 import type { Mask, RequestFacts } from './request-facts.js'
 
 /** The layers of a match, in the order they are compared. */
@@ -40,24 +40,24 @@ export function findClosest(index: CassetteIndex, facts: RequestFacts, isUnused:
   if (!sameOperation) return closestOperation(index, facts)
   let best: { variant: Variant; depth: number; detail: string } | null = null
   for (const variant of sameOperation.slice(0, MAX_CANDIDATES)) {
-    const [depth, detail] = compare(variant, facts)
+    const [depth, detail] = compare(variantFacts(index, variant), variant.mask, facts)
     if (!best || depth > best.depth || (depth === best.depth && isUnused(variant) && !isUnused(best.variant))) {
       best = { variant, depth, detail }
     }
   }
   if (!best) return null
-  return { interaction: best.variant.interactions[0] as Interaction, layer: MISS_LAYERS[best.depth] as MissLayer, detail: best.detail }
+  return { interaction: firstInteraction(index, best.variant), layer: MISS_LAYERS[best.depth] as MissLayer, detail: best.detail }
 }
 
 function closestOperation(index: CassetteIndex, facts: RequestFacts): MissReport['closest'] {
   let best: { variant: Variant; score: number } | null = null
   for (const variant of index.variants.slice(0, MAX_CANDIDATES)) {
-    const score = commonPrefix(variant.facts.operation, facts.operation) + (variant.facts.method === facts.method ? 1000 : 0)
+    const score = commonPrefix(variant.operation, facts.operation) + (variant.method === facts.method ? 1000 : 0)
     if (!best || score > best.score) best = { variant, score }
   }
   if (!best) return null
-  const detail = `operation differs: recorded ${best.variant.facts.operation}, received ${facts.operation}`
-  return { interaction: best.variant.interactions[0] as Interaction, layer: 'operation', detail }
+  const detail = `operation differs: recorded ${best.variant.operation}, received ${facts.operation}`
+  return { interaction: firstInteraction(index, best.variant), layer: 'operation', detail }
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -67,15 +67,14 @@ function commonPrefix(a: string, b: string): number {
 }
 
 /** [index into MISS_LAYERS of the first differing layer, what differs]. */
-function compare(variant: Variant, facts: RequestFacts): [number, string] {
-  const recorded = variant.facts
+function compare(recorded: RequestFacts, mask: Mask, facts: RequestFacts): [number, string] {
   if (recorded.origin !== facts.origin) return [1, `origin differs: recorded ${recorded.origin}, received ${facts.origin}`]
   if (recorded.format !== facts.format) return [2, `format differs: recorded ${recorded.format}, received ${facts.format}`]
   const checks: Array<[number, string, string | null]> = [
-    [3, 'parameter', pairsDiffer(recorded.params, facts.params, variant.mask.params)],
-    [4, 'query', pairsDiffer(recorded.query, facts.query, variant.mask.query)],
-    [5, 'header', pairsDiffer(recorded.headers, facts.headers, variant.mask.headers)],
-    [6, 'body', bodyDiffers(recorded.body, facts.body, variant.mask)],
+    [3, 'parameter', pairsDiffer(recorded.params, facts.params, mask.params)],
+    [4, 'query', pairsDiffer(recorded.query, facts.query, mask.query)],
+    [5, 'header', pairsDiffer(recorded.headers, facts.headers, mask.headers)],
+    [6, 'body', bodyDiffers(recorded.body, facts.body, mask)],
   ]
   for (const [depth, label, difference] of checks) if (difference !== null) return [depth, `${label} ${difference}`]
   return [7, 'every recorded answer to this request was used and exhausted is "error"']

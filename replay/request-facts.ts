@@ -100,18 +100,22 @@ function dropIgnored(body: BodyFacts, rules: MatchRuleSet): BodyFacts {
 /** No placeholders: the exact signature. */
 export const NO_MASK: Mask = { id: '', size: 0, params: new Set(), query: new Set(), headers: new Set(), body: new Set() }
 
-/** Where `facts` (a recorded request) holds placeholders. */
-export function placeholderMask(facts: RequestFacts): Mask {
-  const params = names(facts.params)
-  const query = names(facts.query)
-  const headers = names(facts.headers)
-  const body = new Set(facts.body.leaves.filter((leaf) => leaf.text !== null && isPlaceholder(leaf.text)).map((leaf) => leaf.path))
-  const parts = [[...params], [...query], [...headers], [...body]].map((list) => list.join('\u0001'))
-  return { id: parts.join('\u0002'), size: params.size + query.size + headers.size + body.size, params, query, headers, body }
+/** Where `facts` (a recorded request) holds placeholders; `known` interns masks by id so each is built once. */
+export function placeholderMask(facts: RequestFacts, known?: (id: string) => Mask | undefined): Mask {
+  const params = placeholderNames(facts.params)
+  const query = placeholderNames(facts.query)
+  const headers = placeholderNames(facts.headers)
+  const body = facts.body.leaves.filter((leaf) => leaf.text !== null && isPlaceholder(leaf.text)).map((leaf) => leaf.path)
+  const size = params.length + query.length + headers.length + body.length
+  if (size === 0) return NO_MASK
+  const id = [params, query, headers, body].map((list) => list.join('\u0001')).join('\u0002')
+  return known?.(id) ?? { id, size, params: new Set(params), query: new Set(query), headers: new Set(headers), body: new Set(body) }
 }
 
-function names(pairs: Pairs): Set<string> {
-  return new Set(pairs.filter(([, value]) => isPlaceholder(value)).map(([name]) => name))
+function placeholderNames(pairs: Pairs): string[] {
+  const out: string[] = []
+  for (const [name, value] of pairs) if (isPlaceholder(value)) out.push(name)
+  return out
 }
 
 /** A string equal for two requests exactly when they match under `mask`. */

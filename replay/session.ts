@@ -1,11 +1,12 @@
 import { CloudtapeError } from '../cassettes/index.js'
 import type { Cassette, Dialect, Interaction } from '../cassettes/index.js'
 import { faultResponse, recordedResponse, type AnswerSource, type ReplayAnswer, type ReplayResponse } from './answers.js'
-import { indexCassette, maskKey, TOKEN_OPERATION, type CassetteIndex, type Variant } from './cassette-index.js'
+import { indexCassette, TOKEN_OPERATION, type CassetteIndex } from './cassette-index.js'
 import { freshTokenBody, recordedTokens, refuseCredentials, refuseToken } from './identity.js'
 import { findClosest, formatUnusedTable, NoMatchError, recordCommand, type MissLayer, type MissReport } from './miss-report.js'
 import { resolveSessionOptions, type ReplaySessionOptions, type ResolvedSessionOptions } from './options.js'
-import { incomingFacts, NO_MASK, signature, type RequestFacts } from './request-facts.js'
+import type { RequestFacts } from './request-facts.js'
+import { ResolutionCache, type Resolution } from './resolution-cache.js'
 import { prefixRoutes, recordedHostRoutes, type ReplayRoutes } from './routes.js'
 import { TimelineState } from './timeline-state.js'
 
@@ -64,6 +65,7 @@ export class ReplaySession {
   private readonly index: CassetteIndex
   private readonly tokens: ReadonlySet<string>
   private readonly responses = new Map<number, ReplayResponse>()
+  private readonly resolutions: ResolutionCache
   private state: TimelineState
   private log: RequestLogEntry[] = []
   private seq = 0
@@ -74,6 +76,7 @@ export class ReplaySession {
     assertOneDialect(cassette)
     this.cassette = cassette
     this.index = indexCassette(cassette, this.options)
+    this.resolutions = new ResolutionCache(this.index, this.options)
     this.routes = options.origin === undefined ? recordedHostRoutes(this.index) : prefixRoutes(this.index, options.origin)
     this.dialect = this.options.dialect ?? cassette.dialect
     this.tokens = this.options.strict ? recordedTokens(this.index) : new Set()
@@ -90,13 +93,14 @@ export class ReplaySession {
     const headers = lowercaseHeaders(request.headers)
     const body = toBuffer(request.body)
     const target = this.routes.route(request.url) ?? { origin: '(unknown origin)', path: request.url }
-    const { facts } = incomingFacts(target.origin, { method: request.method, path: target.path, headers, body }, this.options)
-    const answer = this.decide(facts, target.path, headers, body)
-    this.record(facts, target.path, answer)
+    const resolution = this.resolutions.resolve(target.origin, { method: request.method, path: target.path, headers, body })
+    const answer = this.decide(resolution, target.path, headers, body)
+    this.record(resolution.facts, target.path, answer)
     return answer
   }
 
-  private decide(facts: RequestFacts, path: string, headers: Record<string, string | undefined>, body: Buffer | null): ReplayAnswer {
+  private decide(resolution: Resolution, path: string, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): ReplayAnswer {
+    const facts = resolution.facts
     const strict = this.options.strict
     if (facts.operation === TOKEN_OPERATION) {
       const refused = strict ? refuseCredentials(body, headers['content-type'], strict, this.tokens) : null
@@ -107,23 +111,12 @@ export class ReplaySession {
       const refused = refuseToken(headers['x-auth-token'], this.tokens)
       if (refused) return this.fault('unauthorized', facts, `This server could not verify that you are authorized (${refused}).`)
     }
-    const variant = this.lookup(facts)
+    const variant = resolution.exact ?? resolution.candidates?.find((candidate) => this.state.hasUnserved(candidate)) ?? resolution.candidates?.[0]
     if (variant) {
       const choice = this.state.choose(variant)
       if (choice.position !== null) return this.answer(choice.position, 'interaction')
     }
     return this.miss(facts, path, variant ? 'exhausted' : null)
-  }
-
-  /** Exact match first; then, placeholders matching anything, the first candidate with answers left. */
-  private lookup(facts: RequestFacts): Variant | undefined {
-    const exact = this.index.bySignature.get(signature(facts, NO_MASK))
-    if (exact) return exact
-    for (const mask of this.index.masks.get(maskKey(facts.origin, facts.operation)) ?? []) {
-      const candidates = this.index.byMaskedSignature.get(signature(facts, mask))
-      if (candidates) return candidates.find((variant) => this.state.hasUnserved(variant)) ?? candidates[0]
-    }
-    return undefined
   }
 
   private answer(position: number, source: 'interaction' | 'identity'): ReplayAnswer {
@@ -233,7 +226,14 @@ function assertOneDialect(cassette: Cassette): void {
   )
 }
 
-function lowercaseHeaders(headers: ReplayRequest['headers']): Record<string, string | undefined> {
+// Node, nock and Polly hand over lowercase single-valued headers: then nothing is copied.
+function lowercaseHeaders(headers: ReplayRequest['headers']): Readonly<Record<string, string | undefined>> {
+  let plain = true
+  for (const name in headers) {
+    const value = headers[name]
+    if (typeof value !== 'string' || name !== name.toLowerCase()) plain = false
+  }
+  if (plain) return headers as Readonly<Record<string, string>>
   const out: Record<string, string | undefined> = {}
   for (const [name, value] of Object.entries(headers)) {
     out[name.toLowerCase()] = typeof value === 'string' || value === undefined ? value : value.join(', ')

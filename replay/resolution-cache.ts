@@ -1,0 +1,60 @@
+import { maskKey, type CassetteIndex, type Variant } from './cassette-index.js'
+import { incomingFacts, NO_MASK, signature, type IncomingFactsInput, type MatchRuleSet, type RequestFacts } from './request-facts.js'
+
+/** What a request resolves to before order state is consulted: the same inputs always give the same. */
+export interface Resolution {
+  readonly facts: RequestFacts
+  /** The variant whose recorded request equals this one, placeholders included. */
+  readonly exact: Variant | undefined
+  /** Otherwise, variants whose placeholders accept this request, in recorded order. */
+  readonly candidates: readonly Variant[] | undefined
+}
+
+/** Bodies above this are resolved every time rather than kept as cache keys. */
+const MAX_CACHED_BODY = 8 * 1024
+const LIMIT = 4096
+
+/**
+ * Remembers resolutions by everything that determines them (origin, method, path and query,
+ * accept, content type, matched headers, body), so a repeated request costs one map lookup
+ * instead of URL parsing, operation routing and body parsing.
+ */
+export class ResolutionCache {
+  private readonly entries = new Map<string, Resolution>()
+
+  constructor(
+    private readonly index: CassetteIndex,
+    private readonly rules: MatchRuleSet,
+  ) {}
+
+  resolve(origin: string, input: IncomingFactsInput): Resolution {
+    const key = this.keyOf(origin, input)
+    const known = key === null ? undefined : this.entries.get(key)
+    if (known) return known
+    const resolution = this.compute(origin, input)
+    if (key !== null) {
+      if (this.entries.size >= LIMIT) this.entries.clear()
+      this.entries.set(key, resolution)
+    }
+    return resolution
+  }
+
+  private keyOf(origin: string, input: IncomingFactsInput): string | null {
+    if (input.body !== null && input.body.length > MAX_CACHED_BODY) return null
+    let key = `${origin}\u0000${input.method}\u0000${input.path}\u0000${input.headers['accept'] ?? ''}\u0000${input.headers['content-type'] ?? ''}`
+    for (const name of this.rules.matchHeaders) key += `\u0000${input.headers[name] ?? ''}`
+    if (input.body !== null) key += `\u0000${input.body.toString('latin1')}`
+    return key
+  }
+
+  private compute(origin: string, input: IncomingFactsInput): Resolution {
+    const { facts } = incomingFacts(origin, input, this.rules)
+    const exact = this.index.bySignature.get(signature(facts, NO_MASK))
+    if (exact) return { facts, exact, candidates: undefined }
+    for (const mask of this.index.masks.get(maskKey(facts.origin, facts.operation)) ?? []) {
+      const candidates = this.index.byMaskedSignature.get(signature(facts, mask))
+      if (candidates) return { facts, exact: undefined, candidates }
+    }
+    return { facts, exact: undefined, candidates: undefined }
+  }
+}
