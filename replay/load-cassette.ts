@@ -4,7 +4,7 @@ import type { Cassette } from '../cassettes/index.js'
 import { loadCassetteFile } from './core-pending.js'
 
 /** A cassette object, or where to find one. */
-export type CassetteSource = Cassette | string
+export type CassetteInput = Cassette | string
 
 /**
  * Resolves a cassette name or path: a path (absolute, or with a `.json` suffix) is used as is; a
@@ -21,7 +21,7 @@ export function cassettePath(nameOrPath: string, dir: string = process.cwd()): s
 }
 
 /** Loads `source` (or returns it when it is already a cassette), with the path miss reports print. */
-export async function loadCassetteSource(source: CassetteSource, dir?: string): Promise<{ cassette: Cassette; path: string }> {
+export async function loadCassetteSource(source: CassetteInput, dir?: string): Promise<{ cassette: Cassette; path: string }> {
   if (typeof source !== 'string') return { cassette: source, path: source.name }
   const path = cassettePath(source, dir)
   return { cassette: await loadCassetteFile(path), path: relative(process.cwd(), path) || path }

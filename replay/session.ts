@@ -1,6 +1,6 @@
 import { CloudtapeError } from '../cassettes/index.js'
 import type { Cassette, Dialect, Interaction } from '../cassettes/index.js'
-import { faultResponse, recordedResponse, type AnswerSource, type ReplayAnswer, type ReplayResponse } from './answers.js'
+import { faultResponse, recordedResponse, type ReplayAnswer, type ReplayResponse } from './answers.js'
 import { indexCassette, TOKEN_OPERATION, type CassetteIndex } from './cassette-index.js'
 import { freshTokenBody, recordedTokens, refuseCredentials, refuseToken } from './identity.js'
 import { findClosest, formatUnusedTable, NoMatchError, recordCommand, type MissLayer, type MissReport } from './miss-report.js'
@@ -9,6 +9,7 @@ import type { RequestFacts } from './request-facts.js'
 import { ResolutionCache, type Resolution } from './resolution-cache.js'
 import { prefixRoutes, recordedHostRoutes, type ReplayRoutes } from './routes.js'
 import { TimelineState } from './timeline-state.js'
+import { RequestLog, type RequestLogEntry } from './request-log.js'
 
 /** A request as an engine hands it over. */
 export interface ReplayRequest {
@@ -17,17 +18,6 @@ export interface ReplayRequest {
   readonly url: string
   readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>
   readonly body?: Buffer | Uint8Array | string | null
-}
-
-/** One line of the request log (the control API serves it). */
-export interface RequestLogEntry {
-  readonly seq: number
-  readonly method: string
-  readonly url: string
-  readonly operation: string
-  readonly outcome: AnswerSource | 'passthrough' | 'transport'
-  readonly interaction: number | null
-  readonly status: number | null
 }
 
 export interface CreateReplaySessionOptions extends ReplaySessionOptions {
@@ -40,8 +30,6 @@ export interface CreateReplaySessionOptions extends ReplaySessionOptions {
 
 /** Engines a session can be served by; one at a time. */
 export type EngineName = 'nock' | 'polly' | 'server'
-
-const LOG_LIMIT = 10_000
 
 /**
  * Matches requests against one cassette and decides every answer; engines only carry bytes.
@@ -67,8 +55,7 @@ export class ReplaySession {
   private readonly responses = new Map<number, ReplayResponse>()
   private readonly resolutions: ResolutionCache
   private state: TimelineState
-  private log: RequestLogEntry[] = []
-  private seq = 0
+  private log = new RequestLog()
   private engine: EngineName | null = null
 
   constructor(cassette: Cassette, options: CreateReplaySessionOptions) {
@@ -163,12 +150,10 @@ export class ReplaySession {
   }
 
   private record(facts: RequestFacts, path: string, answer: ReplayAnswer): void {
-    this.seq += 1
     const outcome = answer.kind === 'response' ? answer.source : answer.kind === 'miss' ? 'miss' : answer.kind
     const interaction = answer.kind === 'response' || answer.kind === 'transport' ? (answer.interaction?.id ?? null) : null
     const status = answer.kind === 'response' || answer.kind === 'miss' ? answer.response.status : null
-    this.log.push({ seq: this.seq, method: facts.method, url: path, operation: facts.operation, outcome, interaction, status })
-    if (this.log.length > LOG_LIMIT) this.log = this.log.slice(-LOG_LIMIT / 2)
+    this.log.add(facts.method, path, facts.operation, outcome, interaction, status)
   }
 
   /** Interactions not served yet (polls the timelines skipped over count as served). */
@@ -185,13 +170,13 @@ export class ReplaySession {
 
   /** The most recent requests (up to 10,000), oldest first. */
   requestLog(): readonly RequestLogEntry[] {
-    return this.log
+    return this.log.entries()
   }
 
   /** Forgets order state and the request log: the next request starts the cassette over. */
   reset(): void {
     this.state = this.freshState()
-    this.log = []
+    this.log = new RequestLog()
   }
 
   /**

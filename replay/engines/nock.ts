@@ -1,6 +1,6 @@
 import type { Cassette } from '../../cassettes/index.js'
 import type { ReplayAnswer } from '../answers.js'
-import { loadCassetteSource, type CassetteSource } from '../load-cassette.js'
+import { loadCassetteSource, type CassetteInput } from '../load-cassette.js'
 import type { ReplaySessionOptions } from '../options.js'
 import { createReplaySession, type ReplaySession } from '../session.js'
 import { claimEngine } from './registry.js'
@@ -48,7 +48,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
  * @note One engine per session: nock and Polly's node-http adapter patch the same globals, so
  * starting one while the other is active fails with ERR_CLOUDTAPE_ENGINE_CONFLICT.
  */
-export async function useCassette(source: CassetteSource, options: UseCassetteOptions = {}): Promise<CassetteHandle> {
+export async function useCassette(source: CassetteInput, options: UseCassetteOptions = {}): Promise<CassetteHandle> {
   const { cassette, path } = await loadCassetteSource(source, options.dir)
   const session = createReplaySession(cassette, { cassettePath: path, ...options })
   const origins = [...session.routes.bases.keys()]

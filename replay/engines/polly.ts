@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import { CloudtapeError } from '../../cassettes/index.js'
 import type { ReplayAnswer } from '../answers.js'
-import { loadCassetteSource, type CassetteSource } from '../load-cassette.js'
+import { loadCassetteSource, type CassetteInput } from '../load-cassette.js'
 import { createReplaySession, type ReplaySession } from '../session.js'
 import type { CassetteHandle, UseCassetteOptions } from './nock.js'
 import { claimEngine } from './registry.js'
@@ -28,7 +28,7 @@ export interface PollyCassetteHandle extends CassetteHandle {
  * @mswjs/interceptors, so cloudtape refuses to start Polly while that is applied, and refuses a
  * nock session while Polly runs (ERR_CLOUDTAPE_ENGINE_CONFLICT).
  */
-export async function usePollyCassette(source: CassetteSource, options: UseCassetteOptions = {}): Promise<PollyCassetteHandle> {
+export async function usePollyCassette(source: CassetteInput, options: UseCassetteOptions = {}): Promise<PollyCassetteHandle> {
   const { cassette, path } = await loadCassetteSource(source, options.dir)
   const session = createReplaySession(cassette, { cassettePath: path, ...options })
   refuseWhenMswIsApplied(cassette.name)

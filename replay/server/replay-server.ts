@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import type { Cassette } from '../../cassettes/index.js'
 import { faultResponse, type ReplayAnswer, type ReplayResponse } from '../answers.js'
-import { loadCassetteSource, type CassetteSource } from '../load-cassette.js'
+import { loadCassetteSource, type CassetteInput } from '../load-cassette.js'
 import type { ReplaySessionOptions } from '../options.js'
 import { createReplaySession, type ReplaySession } from '../session.js'
 import { handleControl, isControlPath } from './control-api.js'
@@ -12,7 +12,7 @@ import { originFor, parseListen, type ListenAddress } from './listen-address.js'
 /** Options of the standalone replay server. */
 export interface ReplayServerOptions extends ReplaySessionOptions {
   /** A cassette, or its path (names resolve under `dir`). */
-  readonly cassette: CassetteSource
+  readonly cassette: CassetteInput
   readonly dir?: string
   /** `host:port`; default 127.0.0.1 and a free port. */
   readonly listen?: string | Partial<ListenAddress>

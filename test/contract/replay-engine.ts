@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { createFakeClock, isCloudtapeError } from '../../cassettes/index.js'
-import type { CassetteSource } from '../../replay/load-cassette.js'
+import type { CassetteInput } from '../../replay/load-cassette.js'
 import type { ReplaySessionOptions } from '../../replay/options.js'
 import type { ReplaySession } from '../../replay/session.js'
 import { buildCassette, PLACEHOLDER, serverGet, tokenSpec } from '../helpers/cassette-builder.js'
@@ -16,7 +16,7 @@ export interface EngineUnderTest {
 
 /** How to start an engine, and how its clients talk. */
 export interface EngineDescription {
-  readonly create: (cassette: CassetteSource, options?: ReplaySessionOptions) => Promise<EngineUnderTest>
+  readonly create: (cassette: CassetteInput, options?: ReplaySessionOptions) => Promise<EngineUnderTest>
   readonly client: HttpClient
   /** True for the server: a miss is a notImplemented fault body; in-process engines fail the request. */
   readonly missesOverHttp: boolean
@@ -35,7 +35,7 @@ const CREDENTIALS = JSON.stringify({ auth: { passwordCredentials: { username: 'm
 export function describeReplayEngine(name: string, engine: EngineDescription): void {
   describe(`replay engine: ${name}`, () => {
     let open: EngineUnderTest[] = []
-    const start = async (cassette: CassetteSource, options?: ReplaySessionOptions): Promise<EngineUnderTest> => {
+    const start = async (cassette: CassetteInput, options?: ReplaySessionOptions): Promise<EngineUnderTest> => {
       const started = await engine.create(cassette, options)
       open.push(started)
       return started
