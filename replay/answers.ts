@@ -1,6 +1,7 @@
 import { renderFault } from '../cassettes/index.js'
 import type { BodyFormat, Dialect, Interaction, TransportFault } from '../cassettes/index.js'
 import { encodeStoredBody } from './core-pending.js'
+import type { FaultDecision, FaultResponse } from './faults/index.js'
 import type { NoMatchError } from './miss-report.js'
 import type { ReplayRoutes } from './routes.js'
 
@@ -14,8 +15,15 @@ export interface ReplayResponse {
   readonly body: Buffer
 }
 
-/** What the session tells an engine to do with a request. */
-export type ReplayAnswer =
+/** What the session tells an engine to do with a request; `delayMs` (a latency rule) comes first. */
+export type ReplayAnswer = ReplayAnswerKind & { readonly delayMs?: number }
+
+type ReplayAnswerKind =
+  /**
+   * A fault rule answered before matching. Servers pass it to sendFaultDecision(); `recorded` is
+   * the matched answer a truncate rule cuts short (null: none matched).
+   */
+  | { readonly kind: 'fault'; readonly decision: FaultDecision; readonly recorded: FaultResponse | null }
   | { readonly kind: 'response'; readonly source: AnswerSource; readonly response: ReplayResponse; readonly interaction: Interaction | null }
   /** The recording saw a transport failure here (reset, timeout, ...): reproduce it. */
   | { readonly kind: 'transport'; readonly fault: TransportFault; readonly interaction: Interaction }
@@ -48,4 +56,18 @@ export function recordedResponse(interaction: Interaction, routes: ReplayRoutes,
 export function faultResponse(name: string, dialect: Dialect, format: BodyFormat, message?: string, details?: string): ReplayResponse {
   const fault = renderFault({ name, dialect, format, ...(message === undefined ? {} : { message }), ...(details === undefined ? {} : { details }) })
   return { status: fault.status, headers: { 'content-type': fault.contentType }, body: Buffer.from(fault.body) }
+}
+
+const FAULT_VIEWS = new WeakMap<ReplayResponse, FaultResponse>()
+
+/** A response as the fault injector reads it (text body); built once per recorded response. */
+export function faultView(response: ReplayResponse): FaultResponse {
+  let view = FAULT_VIEWS.get(response)
+  if (!view) FAULT_VIEWS.set(response, (view = { status: response.status, headers: response.headers, body: response.body.toString('utf8') }))
+  return view
+}
+
+/** The bytes of a response the injector returned. */
+export function fromFaultView(view: FaultResponse): ReplayResponse {
+  return { status: view.status, headers: view.headers, body: Buffer.from(view.body, 'utf8') }
 }

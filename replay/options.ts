@@ -1,5 +1,6 @@
 import { assertOneOf, CloudtapeError, DIALECTS, systemClock } from '../cassettes/index.js'
 import type { Clock, Dialect } from '../cassettes/index.js'
+import type { FaultInjector, FaultRuleSpec } from './faults/index.js'
 
 /** What happens to a request that matches no recorded interaction. */
 export const MISS_MODES = ['error', 'warn', 'passthrough'] as const
@@ -48,6 +49,13 @@ export interface ReplaySessionOptions extends MatchRules {
   readonly warn?: (message: string) => void
   /** Shown in miss reports as the file to re-record. Default: the cassette name. */
   readonly cassettePath?: string
+  /**
+   * Fault rules (specs, or `--fault` texts such as `overLimit@servers.create:nth=2`), or an injector
+   * of your own. Evaluated before matching. Default: none (rules can still be added at run time).
+   */
+  readonly faults?: FaultInjector | ReadonlyArray<FaultRuleSpec | string>
+  /** Seeds probability rules without their own seed. Default 0. */
+  readonly seed?: number
 }
 
 /** Every option resolved, defaults filled in. */

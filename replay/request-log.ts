@@ -6,7 +6,7 @@ export interface RequestLogEntry {
   readonly method: string
   readonly url: string
   readonly operation: string
-  readonly outcome: AnswerSource | 'passthrough' | 'transport'
+  readonly outcome: AnswerSource | 'passthrough' | 'transport' | 'miss'
   readonly interaction: number | null
   readonly status: number | null
 }

@@ -1,9 +1,12 @@
 import { maskKey, type CassetteIndex, type Variant } from './cassette-index.js'
+import type { FaultRequest } from './faults/index.js'
 import { incomingFacts, NO_MASK, signature, type IncomingFactsInput, type MatchRuleSet, type RequestFacts } from './request-facts.js'
 
 /** What a request resolves to before order state is consulted: the same inputs always give the same. */
 export interface Resolution {
   readonly facts: RequestFacts
+  /** What fault rules select on; engines add the headers. */
+  readonly fault: Omit<FaultRequest, 'headers'>
   /** The variant whose recorded request equals this one, placeholders included. */
   readonly exact: Variant | undefined
   /** Otherwise, variants whose placeholders accept this request, in recorded order. */
@@ -48,13 +51,14 @@ export class ResolutionCache {
   }
 
   private compute(origin: string, input: IncomingFactsInput): Resolution {
-    const { facts } = incomingFacts(origin, input, this.rules)
+    const { facts, resolved } = incomingFacts(origin, input, this.rules)
+    const fault = { method: facts.method, operation: resolved.key, params: resolved.params, format: resolved.format, path: resolved.path, query: resolved.query }
     const exact = this.index.bySignature.get(signature(facts, NO_MASK))
-    if (exact) return { facts, exact, candidates: undefined }
+    if (exact) return { facts, fault, exact, candidates: undefined }
     for (const mask of this.index.masks.get(maskKey(facts.origin, facts.operation)) ?? []) {
       const candidates = this.index.byMaskedSignature.get(signature(facts, mask))
-      if (candidates) return { facts, exact: undefined, candidates }
+      if (candidates) return { facts, fault, exact: undefined, candidates }
     }
-    return { facts, exact: undefined, candidates: undefined }
+    return { facts, fault, exact: undefined, candidates: undefined }
   }
 }

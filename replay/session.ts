@@ -1,6 +1,7 @@
 import { CloudtapeError } from '../cassettes/index.js'
-import type { Cassette, Dialect, Interaction } from '../cassettes/index.js'
-import { faultResponse, recordedResponse, type ReplayAnswer, type ReplayResponse } from './answers.js'
+import type { Cassette, Clock, Dialect, Interaction } from '../cassettes/index.js'
+import { createFaultInjector, parseFaultRuleText, type FaultDecision, type FaultInjector, type FaultRequest, type FaultRuleSpec } from './faults/index.js'
+import { faultResponse, faultView, fromFaultView, recordedResponse, type ReplayAnswer, type ReplayResponse } from './answers.js'
 import { indexCassette, TOKEN_OPERATION, type CassetteIndex } from './cassette-index.js'
 import { freshTokenBody, recordedTokens, refuseCredentials, refuseToken } from './identity.js'
 import { findClosest, formatUnusedTable, NoMatchError, recordCommand, type MissLayer, type MissReport } from './miss-report.js'
@@ -49,6 +50,10 @@ export class ReplaySession {
   readonly routes: ReplayRoutes
   /** The dialect faults are rendered in. */
   readonly dialect: Dialect
+  /** Fault rules of this session: add, list and remove them at run time (the control API does). */
+  readonly faults: FaultInjector
+  /** The clock token expiry and fault latencies follow. */
+  readonly clock: Clock
   private readonly options: ResolvedSessionOptions
   private readonly index: CassetteIndex
   private readonly tokens: ReadonlySet<string>
@@ -66,6 +71,8 @@ export class ReplaySession {
     this.resolutions = new ResolutionCache(this.index, this.options)
     this.routes = options.origin === undefined ? recordedHostRoutes(this.index) : prefixRoutes(this.index, options.origin)
     this.dialect = this.options.dialect ?? cassette.dialect
+    this.clock = this.options.clock
+    this.faults = faultInjectorFor(options, this.dialect, this.clock)
     this.tokens = this.options.strict ? recordedTokens(this.index) : new Set()
     this.state = this.freshState()
   }
@@ -81,9 +88,31 @@ export class ReplaySession {
     const body = toBuffer(request.body)
     const target = this.routes.route(request.url) ?? { origin: '(unknown origin)', path: request.url }
     const resolution = this.resolutions.resolve(target.origin, { method: request.method, path: target.path, headers, body })
-    const answer = this.decide(resolution, target.path, headers, body)
+    const answer = this.withFaults(resolution, headers, () => this.decide(resolution, target.path, headers, body))
     this.record(resolution.facts, target.path, answer)
     return answer
+  }
+
+  /**
+   * Fault rules first (they may answer a request nothing matches), then the match, then the
+   * transform rules on the recorded answer. Without rules this costs one list() call.
+   */
+  private withFaults(resolution: Resolution, headers: Readonly<Record<string, string | undefined>>, match: () => ReplayAnswer): ReplayAnswer {
+    if (this.faults.list().length === 0) return match()
+    const request: FaultRequest = { ...resolution.fault, headers }
+    const decision = this.faults.decide(request)
+    if (decision?.answer) {
+      const matched = decision.answer.kind === 'truncate' ? match() : null
+      const recorded = matched?.kind === 'response' ? faultView(matched.response) : null
+      return { kind: 'fault', decision, recorded }
+    }
+    let answer = match()
+    if (answer.kind === 'response' && answer.source === 'interaction') {
+      const view = faultView(answer.response)
+      const transformed = this.faults.transformResponse(request, view)
+      if (transformed !== view) answer = { ...answer, response: fromFaultView(transformed) }
+    }
+    return decision && decision.delayMs > 0 ? { ...answer, delayMs: decision.delayMs } : answer
   }
 
   private decide(resolution: Resolution, path: string, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): ReplayAnswer {
@@ -150,9 +179,9 @@ export class ReplaySession {
   }
 
   private record(facts: RequestFacts, path: string, answer: ReplayAnswer): void {
-    const outcome = answer.kind === 'response' ? answer.source : answer.kind === 'miss' ? 'miss' : answer.kind
+    const outcome = answer.kind === 'response' ? answer.source : answer.kind
     const interaction = answer.kind === 'response' || answer.kind === 'transport' ? (answer.interaction?.id ?? null) : null
-    const status = answer.kind === 'response' || answer.kind === 'miss' ? answer.response.status : null
+    const status = answer.kind === 'response' || answer.kind === 'miss' ? answer.response.status : answer.kind === 'fault' ? faultStatus(answer.decision) : null
     this.log.add(facts.method, path, facts.operation, outcome, interaction, status)
   }
 
@@ -199,6 +228,17 @@ export class ReplaySession {
   private freshState(): TimelineState {
     return new TimelineState(this.index, this.options.ordering, this.options.exhausted)
   }
+}
+
+function faultInjectorFor(options: ReplaySessionOptions, dialect: Dialect, clock: Clock): FaultInjector {
+  const given = options.faults
+  if (given !== undefined && !Array.isArray(given)) return given as FaultInjector
+  const rules = ((given ?? []) as ReadonlyArray<FaultRuleSpec | string>).flatMap((rule) => (typeof rule === 'string' ? parseFaultRuleText(rule, { dialect }) : [rule]))
+  return createFaultInjector({ rules, dialect, clock, ...(options.seed === undefined ? {} : { seed: options.seed }) })
+}
+
+function faultStatus(decision: FaultDecision): number | null {
+  return decision.answer?.kind === 'respond' ? decision.answer.response.status : null
 }
 
 function assertOneDialect(cassette: Cassette): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { assertOneOf, DIALECTS } from '../../cassettes/index.js'
+import { assertOneOf, CloudtapeError, DIALECTS } from '../../cassettes/index.js'
 import type { Dialect } from '../../cassettes/index.js'
 import { createReplayServer, EXHAUSTED_MODES, MISS_MODES } from '../../replay/index.js'
 import type { ExhaustedMode, MissMode } from '../../replay/index.js'
@@ -12,10 +12,12 @@ interface ReplayCommandOptions {
   dialect?: string
   onMiss?: string
   exhausted?: string
+  fault?: string[]
+  seed?: string
 }
 
 /**
- * `cloudtape replay --cassette <path> [--listen host:port] [--strict] [--dialect d]`: serves a
+ * `cloudtape replay --cassette <path> [--listen host:port] [--fault <rule>...] [--strict] [--dialect d]`: serves a
  * cassette over HTTP until SIGINT/SIGTERM. The first line of stdout is the listening URL.
  */
 export function registerReplayCommand(program: Command, io: ProgramIO): void {
@@ -24,6 +26,8 @@ export function registerReplayCommand(program: Command, io: ProgramIO): void {
     .description('serve a cassette over HTTP (identity and compute) for clients in any language')
     .requiredOption('--cassette <path>', 'the cassette file (the path given to record; .json is appended when missing)')
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:0')
+    .option('--fault <rule>', 'fault rule <fault>@<operation-glob>[:<options>], e.g. overLimit@servers.create:nth=2; repeatable', collect)
+    .option('--seed <n>', 'seed of probability rules (p=...) without their own')
     .option('--strict', 'check credentials and tokens: wrong ones get the documented 401 unauthorized fault')
     .option('--dialect <dialect>', `dialect of fault bodies, overriding the cassette's (${DIALECTS.join('|')})`)
     .option('--on-miss <mode>', `what an unmatched request gets (${MISS_MODES.join('|')})`, 'error')
@@ -39,6 +43,8 @@ export function registerReplayCommand(program: Command, io: ProgramIO): void {
         onMiss: options.onMiss as MissMode,
         exhausted: options.exhausted as ExhaustedMode,
         warn: (message) => io.writeErr(`${message}\n`),
+        faults: options.fault ?? [],
+        ...(options.seed === undefined ? {} : { seed: parseSeed(options.seed) }),
         ...(options.dialect === undefined ? {} : { dialect: options.dialect as Dialect }),
       })
       io.writeOut(`listening on ${server.url}\n`)
@@ -50,6 +56,16 @@ export function registerReplayCommand(program: Command, io: ProgramIO): void {
       await stopRequested(io.signal)
       await server.close()
     })
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value]
+}
+
+function parseSeed(text: string): number {
+  const seed = Number(text)
+  if (!Number.isInteger(seed)) throw new CloudtapeError('ERR_CLOUDTAPE_INVALID_OPTION', `Invalid --seed "${text}". Expected an integer, e.g. --seed 7.`)
+  return seed
 }
 
 function stopRequested(signal: AbortSignal | undefined): Promise<void> {

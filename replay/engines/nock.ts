@@ -1,10 +1,9 @@
 import type { Cassette } from '../../cassettes/index.js'
-import type { ReplayAnswer } from '../answers.js'
 import { loadCassetteSource, type CassetteInput } from '../load-cassette.js'
 import type { ReplaySessionOptions } from '../options.js'
 import { createReplaySession, type ReplaySession } from '../session.js'
 import { claimEngine } from './registry.js'
-import { flattenHeaders, transportError } from './transport.js'
+import { delayOf, flattenHeaders, inProcessOutcome, transportError, type InProcessOutcome } from './transport.js'
 
 type Nock = typeof import('nock')
 type NockInterceptor = import('nock').Interceptor
@@ -57,7 +56,8 @@ export async function useCassette(source: CassetteInput, options: UseCassetteOpt
   const { default: nock } = await import('nock')
   if (!nock.isActive()) nock.activate()
   const passthrough = (options.onMiss ?? 'error') !== 'error'
-  const interceptors = origins.flatMap((origin) => interceptOrigin(nock, origin, session, passthrough))
+  const held = new Set<() => void>()
+  const interceptors = origins.flatMap((origin) => interceptOrigin(nock, origin, session, passthrough, held))
   let closed = false
   return {
     authUrl: session.authUrl,
@@ -68,6 +68,7 @@ export async function useCassette(source: CassetteInput, options: UseCassetteOpt
       if (closed) return
       closed = true
       for (const interceptor of interceptors) nock.removeInterceptor(interceptor)
+      for (const release of held) release()
       detach()
       release()
     },
@@ -82,7 +83,7 @@ interface Captured {
 
 // allowUnmocked only when misses may pass through: nock keeps it for the host after close(), and
 // in error mode nothing may reach the network.
-function interceptOrigin(nock: Nock, origin: string, session: ReplaySession, passthrough: boolean): NockInterceptor[] {
+function interceptOrigin(nock: Nock, origin: string, session: ReplaySession, passthrough: boolean, held: Set<() => void>): NockInterceptor[] {
   const captured = new WeakMap<object, Captured>()
   const scope = nock(origin, { allowUnmocked: passthrough }).persist()
   if (passthrough) scope.matchHeader(PASSTHROUGH_HEADER, (value: string | undefined) => value === undefined)
@@ -99,23 +100,28 @@ function interceptOrigin(nock: Nock, origin: string, session: ReplaySession, pas
       const request = captured.get(this.req)
       if (!request) return callback(new Error('[cloudtape] nock engine: request not captured'), [500])
       const answer = session.handle({ method: request.method, url: origin + uri, headers: request.headers, body: request.body })
-      deliver(answer, request, callback)
+      const delay = delayOf(answer)
+      const outcome = inProcessOutcome(answer)
+      if (delay > 0) void session.clock.sleep(delay).then(() => deliver(outcome, request, callback, held))
+      else deliver(outcome, request, callback, held)
     })
     return interceptor
   })
 }
 
-function deliver(answer: ReplayAnswer, request: Captured, callback: ReplyCallback): void {
-  switch (answer.kind) {
-    case 'response':
-      return callback(null, [answer.response.status, answer.response.body, withLength(answer.response.headers, answer.response.body)])
-    case 'miss':
-      return callback(answer.error, [answer.response.status])
-    case 'transport':
-      return callback(transportError(answer.fault), [0])
-    case 'passthrough':
-      passthrough(answer.url, request).then((result) => callback(null, result), (error: Error) => callback(error, [502]))
+function deliver(outcome: InProcessOutcome, request: Captured, callback: ReplyCallback, held: Set<() => void>): void {
+  if ('reply' in outcome) return callback(null, [outcome.reply.status, outcome.reply.body, withLength(outcome.reply.headers, outcome.reply.body)])
+  if ('error' in outcome) return callback(outcome.error, [0])
+  if ('hold' in outcome) {
+    // A no-answer fault: the request waits until the client gives up or the tape closes.
+    const release = (): void => {
+      held.delete(release)
+      callback(transportError({ kind: 'timeout', message: 'a fault rule never answered; the cassette was closed' }), [0])
+    }
+    held.add(release)
+    return
   }
+  passthrough(outcome.passthrough, request).then((result) => callback(null, result), (error: Error) => callback(error, [502]))
 }
 
 async function passthrough(url: string, request: Captured): Promise<[number, Buffer, Record<string, string>]> {

@@ -4,7 +4,7 @@ import type { ReplayAnswer } from '../answers.js'
 import { cassettePath, loadCassetteSource } from '../load-cassette.js'
 import { resolveSessionOptions, type ReplaySessionOptions } from '../options.js'
 import { createReplaySession, type ReplaySession } from '../session.js'
-import { transportError } from './transport.js'
+import { inProcessOutcome, transportError } from './transport.js'
 
 type PollyRequest = import('@pollyjs/core').Request
 type Har = import('@pollyjs/persister').Har
@@ -85,10 +85,11 @@ export async function cloudtapePersister(): Promise<CloudtapePersisterClass> {
 }
 
 function harEntry(answer: ReplayAnswer, request: PollyRequest, now: number): HarEntry | null {
-  if (answer.kind === 'miss') throw answer.error
-  if (answer.kind === 'transport') throw transportError(answer.fault)
-  if (answer.kind === 'passthrough') return null
-  const { status, headers, body } = answer.response
+  const outcome = inProcessOutcome(answer)
+  if ('error' in outcome) throw outcome.error
+  if ('hold' in outcome) throw transportError({ kind: 'timeout', message: 'a fault rule never answered' })
+  if ('passthrough' in outcome) return null
+  const { status, headers, body } = outcome.reply
   const text = isText(headers['content-type']) ? { text: body.toString('utf8') } : { text: body.toString('base64'), encoding: 'base64' }
   return {
     _id: request.id,

@@ -1,11 +1,10 @@
 import { createRequire } from 'node:module'
 import { CloudtapeError } from '../../cassettes/index.js'
-import type { ReplayAnswer } from '../answers.js'
 import { loadCassetteSource, type CassetteInput } from '../load-cassette.js'
 import { createReplaySession, type ReplaySession } from '../session.js'
 import type { CassetteHandle, UseCassetteOptions } from './nock.js'
 import { claimEngine } from './registry.js'
-import { transportError } from './transport.js'
+import { delayOf, inProcessOutcome, transportError } from './transport.js'
 
 type PollyInstance = import('@pollyjs/core').Polly
 type PollyRequest = import('@pollyjs/core').Request
@@ -35,7 +34,9 @@ export async function usePollyCassette(source: CassetteInput, options: UseCasset
   const release = claimEngine({ engine: 'polly', cassette: cassette.name, origins: [...session.routes.bases.keys()] })
   const detach = session.attach('polly')
   try {
-    const polly = await startPolly(cassette.name, session)
+    let close!: () => void
+    const closing = new Promise<void>((resolve) => (close = resolve))
+    const polly = await startPolly(cassette.name, session, closing)
     let closed = false
     return {
       authUrl: session.authUrl,
@@ -46,6 +47,7 @@ export async function usePollyCassette(source: CassetteInput, options: UseCasset
       close: async () => {
         if (closed) return
         closed = true
+        close()
         await polly.stop()
         detach()
         release()
@@ -58,32 +60,31 @@ export async function usePollyCassette(source: CassetteInput, options: UseCasset
   }
 }
 
-async function startPolly(name: string, session: ReplaySession): Promise<PollyInstance> {
+async function startPolly(name: string, session: ReplaySession, closing: Promise<void>): Promise<PollyInstance> {
   const { Polly } = await import('@pollyjs/core')
   const adapter: unknown = (await import('@pollyjs/adapter-node-http')).default
   disableJsonParsingInPollysNock()
   // The adapter ships CommonJS whose module.exports is the class; its typings say `export default`.
   Polly.register(adapter as Parameters<typeof Polly.register>[0])
   const polly = new Polly(`cloudtape/${name}`, { adapters: ['node-http'], mode: 'replay', recordIfMissing: false, logLevel: 'silent' })
-  polly.server.any().intercept((req, res, interceptor) => respond(session, req, res, interceptor))
+  polly.server.any().intercept((req, res, interceptor) => respond(session, req, res, interceptor, closing))
   return polly
 }
 
-function respond(session: ReplaySession, req: PollyRequest, res: PollyResponse, interceptor: PollyInterceptor): void {
-  const answer: ReplayAnswer = session.handle({ method: req.method, url: req.url, headers: req.headers, body: req.body ?? null })
-  switch (answer.kind) {
-    case 'response':
-      res.status(answer.response.status).setHeaders({ ...answer.response.headers, 'content-length': String(answer.response.body.length) })
-      // send() would JSON-encode a Buffer; the adapter streams a Buffer body as is.
-      ;(res as { body: unknown }).body = answer.response.body
-      return
-    case 'passthrough':
-      return interceptor.passthrough()
-    case 'miss':
-      throw answer.error
-    case 'transport':
-      throw transportError(answer.fault)
+async function respond(session: ReplaySession, req: PollyRequest, res: PollyResponse, interceptor: PollyInterceptor, closed: Promise<void>): Promise<void> {
+  const answer = session.handle({ method: req.method, url: req.url, headers: req.headers, body: req.body ?? null })
+  const delay = delayOf(answer)
+  if (delay > 0) await session.clock.sleep(delay)
+  const outcome = inProcessOutcome(answer)
+  if ('passthrough' in outcome) return interceptor.passthrough()
+  if ('error' in outcome) throw outcome.error
+  if ('hold' in outcome) {
+    await closed
+    throw transportError({ kind: 'timeout', message: 'a fault rule never answered; the cassette was closed' })
   }
+  res.status(outcome.reply.status).setHeaders({ ...outcome.reply.headers, 'content-length': String(outcome.reply.body.length) })
+  // send() would JSON-encode a Buffer; the adapter streams a Buffer body as is.
+  ;(res as { body: unknown }).body = outcome.reply.body
 }
 
 function refuseWhenMswIsApplied(cassette: string): void {

@@ -7,9 +7,10 @@ import { loadCassetteSource, type CassetteInput } from '../load-cassette.js'
 import type { ReplaySessionOptions } from '../options.js'
 import { createReplaySession, type ReplaySession } from '../session.js'
 import { handleControl, isControlPath } from './control-api.js'
+import { sendFaultDecision } from '../faults/index.js'
 import { originFor, parseListen, type ListenAddress } from './listen-address.js'
 
-/** Options of the standalone replay server. */
+/** Options of the standalone replay server (`faults`, `strict`, `dialect`, `clock` are the session's). */
 export interface ReplayServerOptions extends ReplaySessionOptions {
   /** A cassette, or its path (names resolve under `dir`). */
   readonly cassette: CassetteInput
@@ -55,7 +56,12 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
   await once(server, 'listening')
   const port = (server.address() as AddressInfo).port
   const url = originFor(address.host, port)
-  session = createReplaySession(cassette, { cassettePath: path, ...options, warn, origin: url })
+  try {
+    session = createReplaySession(cassette, { cassettePath: path, ...options, warn, origin: url })
+  } catch (error) {
+    await closeServer(server, () => {})
+    throw error
+  }
   const detach = session.attach('server')
   return {
     url,
@@ -80,15 +86,24 @@ function serve(session: ReplaySession, req: IncomingMessage, res: ServerResponse
     try {
       if (body === 'too-large') return send(req, res, tooLarge(session, maxBody))
       const url = req.url ?? '/'
-      if (isControlPath(url)) return handleControl(req, res, session)
+      if (isControlPath(url)) return handleControl(req, res, session, body)
       const answer = session.handle({ method: req.method ?? 'GET', url, headers: req.headers, body })
       if (answer.kind === 'miss') warn(answer.error.message)
-      if (answer.kind === 'passthrough') return void passthrough(req, res, answer.url, body, session)
-      send(req, res, answer)
+      void deliver(session, req, res, answer, body).catch((error: unknown) => send(req, res, internalError(session, error)))
     } catch (error) {
       send(req, res, internalError(session, error))
     }
   })
+}
+
+async function deliver(session: ReplaySession, req: IncomingMessage, res: ServerResponse, answer: ReplayAnswer, body: Buffer | null): Promise<void> {
+  if (answer.kind === 'fault') {
+    await sendFaultDecision(res, answer.decision, { clock: session.clock, ...(answer.recorded ? { recorded: answer.recorded } : {}) })
+    return
+  }
+  if (answer.delayMs) await session.clock.sleep(answer.delayMs)
+  if (answer.kind === 'passthrough') return passthrough(req, res, answer.url, body, session)
+  send(req, res, answer)
 }
 
 function readBody(req: IncomingMessage, maxBody: number, done: (body: Buffer | null | 'too-large') => void): void {
@@ -110,7 +125,7 @@ const WIRE_HEADERS = new WeakMap<ReplayResponse, OutgoingHttpHeaders>()
 
 /** Sends an answer; header objects are built once per recorded response. */
 export function send(req: IncomingMessage, res: ServerResponse, answer: ReplayAnswer): void {
-  if (answer.kind === 'passthrough') return
+  if (answer.kind === 'passthrough' || answer.kind === 'fault' || res.destroyed) return
   if (answer.kind === 'transport') return sendTransportFault(res, answer.fault.kind)
   const response = answer.response
   let headers = WIRE_HEADERS.get(response)

@@ -82,6 +82,9 @@ describe('cloudtape replay', () => {
         '  --cassette <path>     the cassette file (the path given to record; .json is',
         '                        appended when missing)',
         '  --listen <host:port>  address to listen on (default: "127.0.0.1:0")',
+        '  --fault <rule>        fault rule <fault>@<operation-glob>[:<options>], e.g.',
+        '                        overLimit@servers.create:nth=2; repeatable',
+        '  --seed <n>            seed of probability rules (p=...) without their own',
         '  --strict              check credentials and tokens: wrong ones get the',
         '                        documented 401 unauthorized fault',
         "  --dialect <dialect>   dialect of fault bodies, overriding the cassette's",
@@ -94,5 +97,22 @@ describe('cloudtape replay', () => {
         '',
       ].join('\n'),
     )
+  })
+})
+
+describe('cloudtape replay --fault', () => {
+  test('injects the rules given on the command line', async () => {
+    const replay = await startReplay(['--cassette', BOOT, '--fault', 'overLimit@servers.listDetail:nth=1', '--fault', 'itemNotFound@flavors.list'])
+    const base = `${replay.url}/dfw.servers.cloudtape.invalid/v2/1`
+    expect((await fetch(`${base}/servers/detail`)).status).toBe(413)
+    expect((await fetch(`${base}/servers/detail`)).status).toBe(217)
+    expect((await fetch(`${base}/flavors`)).status).toBe(404)
+    await replay.stop()
+  })
+
+  test('fails with ERR_CLOUDTAPE_FAULT_RULE before listening when a rule is invalid', async () => {
+    const result = await runCli(['replay', '--cassette', BOOT, '--fault', 'overLimit'])
+    expect(isCloudtapeError(result.error, 'ERR_CLOUDTAPE_FAULT_RULE')).toBe(true)
+    expect(result.out).toBe('')
   })
 })

@@ -138,6 +138,47 @@ export function describeReplayEngine(name: string, engine: EngineDescription): v
       expect(() => tape.assertAllUsed()).toThrow(expect.objectContaining({ code: 'ERR_CLOUDTAPE_UNUSED_INTERACTIONS' }))
     })
 
+    test('answers a fault rule before matching, even a request with no recorded match', async () => {
+      const tape = await start(BOOT, { faults: ['overLimit@flavors.list'] })
+      const { compute } = await login(tape)
+      const res = await send(`${compute}/flavors`, { headers: JSON_HEADERS })
+      expect(res.status).toBe(413)
+      expect(res.headers['retry-after']).toBe('60')
+      expect(JSON.parse(res.text).overLimit.code).toBe(413)
+    })
+
+    test('answers the nth request with a fault without using up its recorded answer', async () => {
+      const tape = await start(BOOT, { faults: ['itemNotFound@servers.get:nth=2'] })
+      const { compute } = await login(tape)
+      const get = (): Promise<HttpResult> => send(`${compute}/servers/${S1}`, { headers: JSON_HEADERS })
+      const statuses = [(await get()).status, (await get()).status, JSON.parse((await get()).text).server.status]
+      expect(statuses).toEqual([200, 404, 'BUILD'])
+    })
+
+    test('turns a polled server to ERROR with its embedded fault (error-state)', async () => {
+      const tape = await start(BOOT, { faults: ['error-state@servers.get:polls=1'] })
+      const { compute } = await login(tape)
+      const get = async (): Promise<{ status: string; fault?: { code: number } }> => JSON.parse((await send(`${compute}/servers/${S1}`, { headers: JSON_HEADERS })).text).server
+      expect((await get()).status).toBe('BUILD')
+      const errored = await get()
+      expect(errored.status).toBe('ERROR')
+      expect(errored.fault?.code).toBe(500)
+    })
+
+    test('waits on the injected clock for a latency rule', async () => {
+      const clock = createFakeClock('2031-02-03T04:05:06.000Z')
+      const tape = await start(BOOT, { faults: ['latency=1500ms@servers.listDetail'], clock })
+      const { compute } = await login(tape)
+      expect((await send(`${compute}/servers/detail`, { headers: JSON_HEADERS })).status).toBe(217)
+      expect(clock.sleeps).toEqual([1500])
+    })
+
+    test('fails the request like a dropped connection for a reset rule', async () => {
+      const tape = await start(BOOT, { faults: ['reset@servers.listDetail'] })
+      const { compute } = await login(tape)
+      await expect(send(`${compute}/servers/detail`, { headers: JSON_HEADERS })).rejects.toThrow()
+    })
+
     test.each([
       ['a malformed cassette', `${FIXTURES}/malformed.json`, 'ERR_CLOUDTAPE_CASSETTE_INVALID'],
       ['a wrong-version cassette', `${FIXTURES}/old-version.json`, 'ERR_CLOUDTAPE_CASSETTE_INVALID'],

@@ -105,3 +105,38 @@ describe('regions', () => {
     expect((await fetch(`${server.url}/ord.servers.cloudtape.invalid/v2/1/servers/${S1}`)).status).toBe(218)
   })
 })
+
+describe('control API: fault rules', () => {
+  const post = (server: ReplayServer, path: string, body: unknown): Promise<Response> =>
+    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) })
+
+  test('adds, lists, logs and removes rules at run time', async () => {
+    const server = await start()
+    const added = await post(server, '/_cloudtape/faults', 'serviceUnavailable@servers.listDetail:times=1')
+    expect(added.status).toBe(201)
+    const [rule] = ((await added.json()) as { rules: Array<{ id: string }> }).rules
+    expect((await fetch(`${server.url}${DFW}/servers/detail`)).status).toBe(503)
+    expect((await fetch(`${server.url}${DFW}/servers/detail`)).status).toBe(217)
+    const listed = (await (await fetch(`${server.url}/_cloudtape/faults`)).json()) as { rules: Array<{ id: string; fired: number }> }
+    expect(listed.rules).toMatchObject([{ id: rule?.id, fired: 1 }])
+    const log = (await (await fetch(`${server.url}/_cloudtape/log`)).json()) as { log: Array<{ effect: string }> }
+    expect(log.log.map((entry) => entry.effect)).toEqual(['answered'])
+    expect((await fetch(`${server.url}/_cloudtape/faults/${rule?.id}`, { method: 'DELETE' })).status).toBe(200)
+    expect((await fetch(`${server.url}/_cloudtape/faults/${rule?.id}`, { method: 'DELETE' })).status).toBe(404)
+  })
+
+  test('answers an invalid rule with 400 and ERR_CLOUDTAPE_FAULT_RULE', async () => {
+    const server = await start()
+    const res = await post(server, '/_cloudtape/faults', 'noSuchFault@servers.get')
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { code: string }).code).toBe('ERR_CLOUDTAPE_FAULT_RULE')
+  })
+
+  test('answers a rule added as JSON for a request the cassette never recorded', async () => {
+    const server = await start()
+    await post(server, '/_cloudtape/faults', { match: { operation: 'images.*' }, fault: { kind: 'fault', name: 'itemNotFound' } })
+    const res = await fetch(`${server.url}${DFW}/images/detail`)
+    expect(res.status).toBe(404)
+    expect(((await res.json()) as { itemNotFound: { code: number } }).itemNotFound.code).toBe(404)
+  })
+})
