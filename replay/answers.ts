@@ -1,6 +1,6 @@
 import { renderFault } from '../cassettes/index.js'
 import type { BodyFormat, Dialect, Interaction, TransportFault } from '../cassettes/index.js'
-import { encodeStoredBody } from './core-pending.js'
+import { encodeStoredBody } from '../cassettes/index.js'
 import type { FaultDecision, FaultResponse } from './faults/index.js'
 import type { NoMatchError } from './miss-report.js'
 import type { ReplayRoutes } from './routes.js'

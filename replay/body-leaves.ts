@@ -1,5 +1,5 @@
-import type { JsonValue, StoredBody } from '../cassettes/index.js'
-import { canonicalXml } from './core-pending.js'
+import { canonicalXmlTree } from '../cassettes/index.js'
+import type { CanonicalXmlElement, JsonValue, StoredBody } from '../cassettes/index.js'
 
 /** One comparable value of a body: its JSON path (`$.server.name`) or XML path (`/server/@name`). */
 export interface BodyLeaf {
@@ -58,9 +58,13 @@ function jsonFacts(text: string): BodyFacts {
 }
 
 function xmlFacts(text: string): BodyFacts {
-  const tree = canonicalXml(text)
-  if (tree === null) return { ...single('text', text), broken: 'malformed XML' }
-  return { kind: 'xml', broken: null, leaves: sortLeaves(xmlLeaves(tree, '')) }
+  let tree: CanonicalXmlElement
+  try {
+    tree = canonicalXmlTree(text)
+  } catch (error) {
+    return { ...single('text', text), broken: `malformed XML (${(error as Error).message.replace(/^\[cloudtape\] /, '')})` }
+  }
+  return { kind: 'xml', broken: null, leaves: sortLeaves(xmlLeaves(tree, '', null)) }
 }
 
 function single(kind: 'text' | 'binary', text: string): BodyFacts {
@@ -89,19 +93,37 @@ function jsonKey(key: string): string {
   return /^[A-Za-z_$][\w$:-]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`
 }
 
-function xmlLeaves(value: JsonValue, path: string, out: BodyLeaf[] = []): BodyLeaf[] {
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => xmlLeaves(item, `${path}[${index}]`, out))
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      const step = key === '#text' ? '/text()' : `/${key}`
-      xmlLeaves(child as JsonValue, path + step, out)
+/**
+ * Leaves of a canonical XML tree (core's: prefixes resolved, attributes sorted, text trimmed).
+ * Paths use local names, `[n]` only among same-named siblings; an element's namespace is a leaf
+ * `namespace()` where it changes, so documents in different namespaces still differ.
+ */
+function xmlLeaves(element: CanonicalXmlElement, parent: string, parentNamespace: string | null, out: BodyLeaf[] = [], suffix = ''): BodyLeaf[] {
+  const { local, namespace } = splitName(element.name)
+  const path = `${parent}/${local}${suffix}`
+  if (namespace !== parentNamespace && namespace !== null) out.push({ path: `${path}/namespace()`, value: JSON.stringify(namespace), text: namespace })
+  for (const [name, value] of element.attributes) out.push({ path: `${path}/@${name}`, value: JSON.stringify(value), text: value })
+  const counts = new Map<string, number>()
+  for (const child of element.children) if (typeof child !== 'string') counts.set(child.name, (counts.get(child.name) ?? 0) + 1)
+  const seen = new Map<string, number>()
+  let texts = 0
+  for (const child of element.children) {
+    if (typeof child === 'string') {
+      out.push({ path: `${path}/text()${texts === 0 ? '' : `[${texts}]`}`, value: JSON.stringify(child), text: child })
+      texts += 1
+      continue
     }
-  } else {
-    const text = value === null ? '' : String(value)
-    out.push({ path: path || '/', value: JSON.stringify(text), text })
+    const index = seen.get(child.name) ?? 0
+    seen.set(child.name, index + 1)
+    xmlLeaves(child, path, namespace, out, (counts.get(child.name) ?? 0) > 1 ? `[${index}]` : '')
   }
+  if (element.attributes.length === 0 && element.children.length === 0) out.push({ path, value: '""', text: '' })
   return out
+}
+
+function splitName(name: string): { local: string; namespace: string | null } {
+  const match = /^\{([^}]*)\}(.*)$/.exec(name)
+  return match ? { local: match[2] as string, namespace: match[1] as string } : { local: name, namespace: null }
 }
 
 function sortLeaves(leaves: BodyLeaf[]): BodyLeaf[] {

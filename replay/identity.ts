@@ -1,5 +1,6 @@
 import type { Clock, Interaction, JsonValue } from '../cassettes/index.js'
-import { canonicalXml, encodeStoredBody } from './core-pending.js'
+import { canonicalXmlTree, encodeStoredBody } from '../cassettes/index.js'
+import type { CanonicalXmlElement } from '../cassettes/index.js'
 import type { CassetteIndex } from './cassette-index.js'
 import type { StrictCredentials } from './options.js'
 
@@ -55,14 +56,13 @@ function readCredentials(body: Buffer | null, contentType: string | undefined): 
   if (body === null || body.length === 0) return null
   const text = body.toString('utf8')
   const isXml = /xml/i.test(contentType ?? '') || text.trimStart().startsWith('<')
-  let tree: JsonValue | null
+  const found: PresentedCredentials = {}
   try {
-    tree = isXml ? canonicalXml(text) : (JSON.parse(text) as JsonValue)
+    if (isXml) collectXml(canonicalXmlTree(text), found)
+    else collect(JSON.parse(text) as JsonValue, found, null)
   } catch {
     return null
   }
-  const found: PresentedCredentials = {}
-  collect(tree, found, null)
   return Object.keys(found).length === 0 ? null : found
 }
 
@@ -77,6 +77,15 @@ function collect(value: JsonValue | null, found: PresentedCredentials, parent: s
       collect(child as JsonValue, found, key)
     }
   }
+}
+
+function collectXml(element: CanonicalXmlElement, found: PresentedCredentials): void {
+  const local = element.name.replace(/^\{[^}]*\}/, '')
+  for (const [name, value] of element.attributes) {
+    if (name === 'username' || name === 'password' || name === 'apiKey') found[name] = value
+    if (name === 'id' && local === 'token') found.token = value
+  }
+  for (const child of element.children) if (typeof child !== 'string') collectXml(child, found)
 }
 
 /** The recorded token answer with its expiry moved to now + 24 h (JSON `access.token.expires` or XML `expires`). */

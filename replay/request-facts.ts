@@ -1,7 +1,6 @@
-import { resolveOperation } from '../cassettes/index.js'
+import { isPlaceholder, resolveOperation } from '../cassettes/index.js'
 import type { BodyFormat, Interaction, ResolvedOperation } from '../cassettes/index.js'
 import { isBelow, requestBodyFacts, storedBodyFacts, type BodyFacts, type BodyLeaf } from './body-leaves.js'
-import { isPlaceholder } from './core-pending.js'
 import type { ResolvedSessionOptions } from './options.js'
 
 type Pairs = ReadonlyArray<readonly [string, string]>

@@ -1,4 +1,4 @@
-import { encodeStoredBody } from './core-pending.js'
+import { encodeStoredBody } from '../cassettes/index.js'
 import type { CassetteIndex } from './cassette-index.js'
 
 /**

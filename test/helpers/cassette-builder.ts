@@ -1,15 +1,15 @@
 import { CASSETTE_VERSION, resolveOperation } from '../../cassettes/index.js'
 import type { Cassette, Dialect, Interaction, JsonValue, StoredBody } from '../../cassettes/index.js'
 
-/** Placeholders in the form the recorder mints them (see replay/core-pending.ts until core lands). */
+/** Placeholders in the form the recorder mints them (cassettes/placeholders.ts). */
 export const PLACEHOLDER = {
-  tenant: '99990001',
-  token: '[redacted]',
-  secret: '[redacted]',
-  server: (n: number) => `00000000-0000-0000-0000-${String(n).padStart(12, '0')}`,
-  identity: 'https://identity.cloudtape.invalid',
-  dfw: 'https://dfw.servers.cloudtape.invalid',
-  ord: 'https://ord.servers.cloudtape.invalid',
+  tenant: '999001',
+  token: 'REDACTED-token-1',
+  secret: 'REDACTED-password-1',
+  server: (n: number) => `ca55e77e-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  identity: 'https://host-1.example.com',
+  dfw: 'https://host-2.example.com',
+  ord: 'https://host-3.example.com',
 } as const
 
 export interface InteractionSpec {
