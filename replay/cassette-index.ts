@@ -7,6 +7,7 @@ export const TOKEN_OPERATION = 'identity.tokens.create'
 /** Recorded requests that match each other: one request, its answers in recorded order. */
 export interface Variant {
   readonly id: number
+  readonly origin: string
   readonly method: string
   readonly operation: string
   readonly mask: Mask
@@ -132,6 +133,7 @@ class IndexBuilder {
     const resource = facts.params[0]
     const variant: Variant = {
       id: this.variants.length,
+      origin: facts.origin,
       method: facts.method,
       operation: facts.operation,
       mask,

@@ -1,4 +1,4 @@
-import { CloudtapeError } from '../cassettes/index.js'
+import { CloudtapeError, resolveOperation } from '../cassettes/index.js'
 import type { Cassette, Clock, Dialect, Interaction } from '../cassettes/index.js'
 import { createFaultInjector, parseFaultRuleText, type FaultDecision, type FaultInjector, type FaultRequest, type FaultRuleSpec } from './faults/index.js'
 import { faultResponse, faultView, fromFaultView, recordedResponse, type ReplayAnswer, type ReplayResponse } from './answers.js'
@@ -8,7 +8,7 @@ import { findClosest, formatUnusedTable, NoMatchError, recordCommand, type MissL
 import { resolveSessionOptions, type ReplaySessionOptions, type ResolvedSessionOptions } from './options.js'
 import type { RequestFacts } from './request-facts.js'
 import { ResolutionCache, type Resolution } from './resolution-cache.js'
-import { prefixRoutes, recordedHostRoutes, type ReplayRoutes } from './routes.js'
+import { originOf, pathOf, prefixRoutes, recordedHostRoutes, type ReplayRoutes } from './routes.js'
 import { TimelineState } from './timeline-state.js'
 import { RequestLog, type RequestLogEntry } from './request-log.js'
 
@@ -59,6 +59,7 @@ export class ReplaySession {
   private readonly tokens: ReadonlySet<string>
   private readonly responses = new Map<number, ReplayResponse>()
   private readonly resolutions: ResolutionCache
+  private readonly bindings = new Map<string, string>()
   private state: TimelineState
   private log = new RequestLog()
   private engine: EngineName | null = null
@@ -86,11 +87,33 @@ export class ReplaySession {
   handle(request: ReplayRequest): ReplayAnswer {
     const headers = lowercaseHeaders(request.headers)
     const body = toBuffer(request.body)
-    const target = this.routes.route(request.url) ?? { origin: '(unknown origin)', path: request.url }
+    const target = this.routes.route(request.url) ?? this.bindOrigin(request.method, request.url)
     const resolution = this.resolutions.resolve(target.origin, { method: request.method, path: target.path, headers, body })
     const answer = this.withFaults(resolution, headers, () => this.decide(resolution, target.path, headers, body))
     this.record(resolution.facts, target.path, answer)
     return answer
+  }
+
+  /**
+   * A client that kept the real URLs (Polly users replaying what they recorded) reaches origins the
+   * cassette only knows as placeholders. Such an origin is bound, once, to the recorded origin that
+   * serves its first request's operation (identity's for a token request), and stays bound.
+   */
+  private bindOrigin(method: string, url: string): { origin: string; path: string } {
+    const path = pathOf(url)
+    const real = originOf(url) ?? '(no origin)'
+    let bound = this.bindings.get(real)
+    if (bound === undefined) {
+      const operation = resolveOperation({ method, url: path }).key
+      const identity = this.index.identity[0]
+      bound =
+        operation === TOKEN_OPERATION && identity !== undefined
+          ? (this.cassette.interactions[identity] as Interaction).request.origin
+          : this.index.byOperation.get(operation)?.[0]?.origin
+      if (bound === undefined) return { origin: real, path }
+      this.bindings.set(real, bound)
+    }
+    return { origin: bound, path }
   }
 
   /**

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises'
-import { CloudtapeError } from '../../cassettes/index.js'
+import { CloudtapeError, createCassetteRecorder, saveCassetteFile } from '../../cassettes/index.js'
+import type { RawExchange } from '../../cassettes/index.js'
 import type { ReplayAnswer } from '../answers.js'
 import { cassettePath, loadCassetteSource } from '../load-cassette.js'
 import { resolveSessionOptions, type ReplaySessionOptions } from '../options.js'
@@ -21,7 +22,7 @@ export interface CloudtapePersisterOptions extends ReplaySessionOptions {
 
 /**
  * Builds the `cloudtape` Polly persister: recordings are cloudtape cassettes named by the Polly
- * recording name, and replay matches through a cloudtape session (operation keys, placeholders,
+ * recording name (written through the recorder: normalized, redacted), and replay matches through a cloudtape session (operation keys, placeholders,
  * per-resource timelines) instead of Polly's request hashes. Loaded on demand: @pollyjs/persister
  * costs about 300 ms to import.
  *
@@ -64,8 +65,24 @@ export async function cloudtapePersister(): Promise<CloudtapePersisterClass> {
       return harEntry(answer, request, resolveSessionOptions(this.cloudtape).clock.now())
     }
 
-    override async onSaveRecording(): Promise<void> {
-      throw new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_WRITE', 'The cloudtape persister cannot write cassettes yet: record with `cloudtape record --cassette <path> --target <url>`.')
+    /**
+     * Writes what Polly recorded as a cloudtape cassette: normalized and redacted by the recorder,
+     * so no secret reaches disk. A whole cassette only: appending to an existing one would mint
+     * placeholders that collide with its own.
+     */
+    override async onSaveRecording(recordingId: string, har: Har): Promise<void> {
+      const name = this.polly.recordingName
+      const path = cassettePath(name, this.cloudtape.dir)
+      const exists = await access(path).then(() => true, () => false)
+      if (exists && this.polly.mode !== 'record') {
+        throw new CloudtapeError(
+          'ERR_CLOUDTAPE_CASSETTE_WRITE',
+          `Polly recorded requests missing from cassette "${path}" (recording ${recordingId}); cloudtape does not append to a cassette. Re-record it whole with Polly's mode "record", or \`cloudtape record --cassette ${path} --target <identity URL>\`.`,
+        )
+      }
+      const recorder = createCassetteRecorder({ name, clock: resolveSessionOptions(this.cloudtape).clock })
+      for (const entry of har.log.entries as unknown as HarEntryShape[]) recorder.record(toExchange(entry))
+      await saveCassetteFile(path, recorder.cassette())
     }
 
     override async onDeleteRecording(): Promise<void> {
@@ -111,6 +128,29 @@ function harEntry(answer: ReplayAnswer, request: PollyRequest, now: number): Har
       content: { mimeType: headers['content-type'] ?? 'text/plain', size: body.length, ...text },
     },
   } as unknown as HarEntry
+}
+
+interface HarEntryShape {
+  readonly request: { readonly method: string; readonly url: string; readonly headers: ReadonlyArray<{ name: string; value: string }>; readonly postData?: { readonly text?: string } }
+  readonly response: { readonly status: number; readonly headers: ReadonlyArray<{ name: string; value: string }>; readonly content?: { readonly text?: string; readonly encoding?: string } }
+}
+
+function toExchange(entry: HarEntryShape): RawExchange {
+  const content = entry.response.content
+  return {
+    request: { method: entry.request.method, url: entry.request.url, headers: harHeaders(entry.request.headers), body: Buffer.from(entry.request.postData?.text ?? '', 'utf8') },
+    response: {
+      status: entry.response.status,
+      headers: harHeaders(entry.response.headers),
+      body: Buffer.from(content?.text ?? '', content?.encoding === 'base64' ? 'base64' : 'utf8'),
+    },
+  }
+}
+
+function harHeaders(headers: ReadonlyArray<{ name: string; value: string }>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const { name, value } of headers) out[name.toLowerCase()] = out[name.toLowerCase()] === undefined ? value : `${out[name.toLowerCase()]}, ${value}`
+  return out
 }
 
 function isText(contentType: string | undefined): boolean {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { createReplaySession, type CreateReplaySessionOptions } from '../../replay/session.js'
 import type { ReplayAnswer } from '../../replay/answers.js'
-import { buildCassette, PLACEHOLDER, serverGet, type InteractionSpec } from '../helpers/cassette-builder.js'
+import { buildCassette, PLACEHOLDER, serverGet, tokenSpec, type InteractionSpec } from '../helpers/cassette-builder.js'
 
 const T = PLACEHOLDER.tenant
 const S1 = PLACEHOLDER.server(1)
@@ -93,10 +93,15 @@ describe('matching', () => {
     expect(answer.kind === 'transport' && answer.fault.kind).toBe('reset')
   })
 
-  test('keeps regions apart: the same request on another origin is a miss at the origin layer', () => {
-    const { send } = sessionOn([{ method: 'GET', path: '/v2/{t}/flavors', status: 217, response: { flavors: [] } }])
+  test('keeps regions apart: the same request on another catalog region is a miss at the origin layer', () => {
+    const { send } = sessionOn([tokenSpec(), { method: 'GET', path: '/v2/{t}/flavors', status: 217, response: { flavors: [] } }])
     const answer = send('GET', `${PLACEHOLDER.ord}/v2/${T}/flavors`)
-    expect(answer.kind).toBe('miss')
+    expect(answer.kind === 'miss' && answer.error.report.closest?.layer).toBe('origin')
+  })
+
+  test('binds an origin the cassette does not know to the recorded origin serving that operation', () => {
+    const { send } = sessionOn([{ method: 'GET', path: '/v2/{t}/flavors', status: 217, response: { flavors: [] } }])
+    expect(status(send('GET', `http://127.0.0.1:8774/v2/${T}/flavors`))).toBe(217)
   })
 })
 
