@@ -16,8 +16,8 @@ export function cassettePath(nameOrPath: string, dir: string = process.cwd()): s
 }
 
 /** Loads `source` (or returns it when it is already a cassette), with the path miss reports print. */
-export async function loadCassetteSource(source: CassetteInput, dir?: string): Promise<{ cassette: Cassette; path: string }> {
+export async function loadCassetteSource(source: CassetteInput, dir?: string, maxBytes?: number): Promise<{ cassette: Cassette; path: string }> {
   if (typeof source !== 'string') return { cassette: source, path: source.name }
   const path = cassettePath(source, dir)
-  return { cassette: await loadCassetteFile(path), path: relative(process.cwd(), path) || path }
+  return { cassette: await loadCassetteFile(path, maxBytes === undefined ? {} : { maxBytes }), path: relative(process.cwd(), path) || path }
 }

@@ -13,6 +13,8 @@ type ReplyCallback = (error: NodeJS.ErrnoException | null, result: import('nock'
 export interface UseCassetteOptions extends ReplaySessionOptions {
   /** The folder cassette names are relative to. Default: the working directory. */
   readonly dir?: string
+  /** Largest cassette file read. Default: core's MAX_CASSETTE_FILE_BYTES (64 MiB). */
+  readonly maxBytes?: number
 }
 
 /** What a test needs from an in-process replay. */
@@ -48,7 +50,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
  * starting one while the other is active fails with ERR_CLOUDTAPE_ENGINE_CONFLICT.
  */
 export async function useCassette(source: CassetteInput, options: UseCassetteOptions = {}): Promise<CassetteHandle> {
-  const { cassette, path } = await loadCassetteSource(source, options.dir)
+  const { cassette, path } = await loadCassetteSource(source, options.dir, options.maxBytes)
   const session = createReplaySession(cassette, { cassettePath: path, ...options })
   const origins = [...session.routes.bases.keys()]
   const release = claimEngine({ engine: 'nock', cassette: cassette.name, origins })

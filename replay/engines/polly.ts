@@ -28,7 +28,7 @@ export interface PollyCassetteHandle extends CassetteHandle {
  * nock session while Polly runs (ERR_CLOUDTAPE_ENGINE_CONFLICT).
  */
 export async function usePollyCassette(source: CassetteInput, options: UseCassetteOptions = {}): Promise<PollyCassetteHandle> {
-  const { cassette, path } = await loadCassetteSource(source, options.dir)
+  const { cassette, path } = await loadCassetteSource(source, options.dir, options.maxBytes)
   const session = createReplaySession(cassette, { cassettePath: path, ...options })
   refuseWhenMswIsApplied(cassette.name)
   const release = claimEngine({ engine: 'polly', cassette: cassette.name, origins: [...session.routes.bases.keys()] })

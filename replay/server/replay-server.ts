@@ -15,6 +15,8 @@ export interface ReplayServerOptions extends ReplaySessionOptions {
   /** A cassette, or its path (names resolve under `dir`). */
   readonly cassette: CassetteInput
   readonly dir?: string
+  /** Largest cassette file read. Default: core's MAX_CASSETTE_FILE_BYTES (64 MiB). */
+  readonly maxBytes?: number
   /** `host:port`; default 127.0.0.1 and a free port. */
   readonly listen?: string | Partial<ListenAddress>
   /** Request bodies above this get a badRequest fault. Default 16 MiB. */
@@ -45,7 +47,7 @@ const DEFAULT_MAX_BODY = 16 * 1024 * 1024
  */
 export async function createReplayServer(options: ReplayServerOptions): Promise<ReplayServer> {
   const address = parseListen(options.listen)
-  const { cassette, path } = await loadCassetteSource(options.cassette, options.dir)
+  const { cassette, path } = await loadCassetteSource(options.cassette, options.dir, options.maxBytes)
   let session: ReplaySession | null = null
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
   const warn = options.warn ?? ((message: string) => void process.stderr.write(`${message}\n`))
