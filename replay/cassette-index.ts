@@ -10,7 +10,6 @@ export interface Variant {
   readonly origin: string
   readonly method: string
   readonly operation: string
-  readonly mask: Mask
   /** GET and HEAD: they walk a timeline; everything else moves one. */
   readonly read: boolean
   /** The origin's timeline: collection reads walk it, every mutation on the origin moves it. */
@@ -33,10 +32,8 @@ export interface CassetteIndex {
   readonly variants: readonly Variant[]
   /** Variants by their exact signature: requests equal to the recorded one, placeholders included. */
   readonly bySignature: ReadonlyMap<string, Variant>
-  /** Variants with placeholders, by their masked signature: any value stands in for a placeholder. */
-  readonly byMaskedSignature: ReadonlyMap<string, readonly Variant[]>
-  /** Distinct non-empty placeholder masks per origin and operation, fewest placeholders first. */
-  readonly masks: ReadonlyMap<string, readonly Mask[]>
+  /** The placeholder index, built on the first request that matches no recorded request exactly. */
+  placeholders(): PlaceholderIndex
   readonly byOperation: ReadonlyMap<string, readonly Variant[]>
   readonly timelines: ReadonlyMap<string, TimelineIndex>
   /** Positions of token requests, in recorded order. */
@@ -45,6 +42,16 @@ export interface CassetteIndex {
   readonly origins: readonly string[]
   /** The rules the facts were built with (miss reports rebuild a variant's facts on demand). */
   readonly rules: MatchRuleSet
+}
+
+/** Where recorded requests hold placeholders, and the variants that accept any value there. */
+export interface PlaceholderIndex {
+  /** Distinct non-empty masks per origin and operation (maskKey), fewest placeholders first. */
+  readonly masks: ReadonlyMap<string, readonly Mask[]>
+  /** Variants with placeholders by their masked signature, in recorded order. */
+  readonly byMaskedSignature: ReadonlyMap<string, readonly Variant[]>
+  /** Each variant's mask (NO_MASK when it has no placeholder). */
+  maskOf(variant: Variant): Mask
 }
 
 /** Facts of a variant's requests, rebuilt from its first interaction: kept out of memory until a miss needs them. */
@@ -77,14 +84,41 @@ export function maskKey(origin: string, operation: string): string {
 function buildIndex(cassette: Cassette, rules: MatchRuleSet): CassetteIndex {
   const builder = new IndexBuilder()
   cassette.interactions.forEach((interaction, position) => builder.add(interaction, position, rules))
-  return { cassette, rules, ...builder.finish() }
+  const built = builder.finish()
+  let placeholders: PlaceholderIndex | undefined
+  const index: CassetteIndex = { cassette, rules, ...built, placeholders: () => (placeholders ??= buildPlaceholderIndex(index)) }
+  return index
+}
+
+/**
+ * @note Built lazily: most requests match a recorded one exactly (clients send back the ids they
+ * were given), so a 100,000-interaction cassette loads without computing masks it may never use.
+ */
+function buildPlaceholderIndex(index: CassetteIndex): PlaceholderIndex {
+  const masks = new Map<string, Mask[]>()
+  const byMaskedSignature = new Map<string, Variant[]>()
+  const maskOfVariant: Mask[] = []
+  for (const variant of index.variants) {
+    const facts = variantFacts(index, variant)
+    const key = maskKey(facts.origin, facts.operation)
+    const list = masks.get(key)
+    const mask = placeholderMask(facts, (id) => list?.find((candidate) => candidate.id === id))
+    maskOfVariant[variant.id] = mask
+    if (mask === NO_MASK) continue
+    if (!list) masks.set(key, [mask])
+    else if (!list.includes(mask)) list.push(mask)
+    const masked = signature(facts, mask)
+    const same = byMaskedSignature.get(masked)
+    if (same) same.push(variant)
+    else byMaskedSignature.set(masked, [variant])
+  }
+  for (const list of masks.values()) list.sort((a, b) => a.size - b.size)
+  return { masks, byMaskedSignature, maskOf: (variant) => maskOfVariant[variant.id] ?? NO_MASK }
 }
 
 class IndexBuilder {
   readonly variants: Variant[] = []
   readonly bySignature = new Map<string, Variant>()
-  readonly byMaskedSignature = new Map<string, Variant[]>()
-  readonly masks = new Map<string, Mask[]>()
   readonly byOperation = new Map<string, Variant[]>()
   readonly timelines = new Map<string, TimelineIndex>()
   readonly identity: number[] = []
@@ -109,26 +143,14 @@ class IndexBuilder {
     }
   }
 
-  finish(): Omit<CassetteIndex, 'cassette' | 'rules'> {
-    for (const list of this.masks.values()) list.sort((a, b) => a.size - b.size)
+  finish(): Omit<CassetteIndex, 'cassette' | 'rules' | 'placeholders'> {
     const origins = [...this.origins]
     if (this.identityOrigin) origins.sort((a, b) => Number(b === this.identityOrigin) - Number(a === this.identityOrigin))
-    const { variants, bySignature, byMaskedSignature, masks, byOperation, timelines, identity } = this
-    return { variants, bySignature, byMaskedSignature, masks, byOperation, timelines, identity, origins }
-  }
-
-  private internMask(facts: RequestFacts): Mask {
-    const key = maskKey(facts.origin, facts.operation)
-    const list = this.masks.get(key)
-    const mask = placeholderMask(facts, (id) => list?.find((candidate) => candidate.id === id))
-    if (mask === NO_MASK || list?.includes(mask)) return mask
-    if (list) list.push(mask)
-    else this.masks.set(key, [mask])
-    return mask
+    const { variants, bySignature, byOperation, timelines, identity } = this
+    return { variants, bySignature, byOperation, timelines, identity, origins }
   }
 
   private newVariant(key: string, facts: RequestFacts): Variant {
-    const mask = this.internMask(facts)
     const read = facts.method === 'GET' || facts.method === 'HEAD'
     const resource = facts.params[0]
     const variant: Variant = {
@@ -136,7 +158,6 @@ class IndexBuilder {
       origin: facts.origin,
       method: facts.method,
       operation: facts.operation,
-      mask,
       read,
       originTimeline: this.originTimeline(facts.origin),
       resourceTimeline: resource ? `r ${facts.origin} ${resourceParam(facts)}` : null,
@@ -144,12 +165,6 @@ class IndexBuilder {
     }
     this.variants.push(variant)
     this.bySignature.set(key, variant)
-    if (mask.size > 0) {
-      const masked = signature(facts, mask)
-      const list = this.byMaskedSignature.get(masked)
-      if (list) list.push(variant)
-      else this.byMaskedSignature.set(masked, [variant])
-    }
     const sameOperation = this.byOperation.get(facts.operation)
     if (sameOperation) sameOperation.push(variant)
     else this.byOperation.set(facts.operation, [variant])

@@ -38,9 +38,10 @@ const MAX_CANDIDATES = 2000
 export function findClosest(index: CassetteIndex, facts: RequestFacts, isUnused: (variant: Variant) => boolean): MissReport['closest'] {
   const sameOperation = index.byOperation.get(facts.operation)
   if (!sameOperation) return closestOperation(index, facts)
+  const placeholders = index.placeholders()
   let best: { variant: Variant; depth: number; detail: string } | null = null
   for (const variant of sameOperation.slice(0, MAX_CANDIDATES)) {
-    const [depth, detail] = compare(variantFacts(index, variant), variant.mask, facts)
+    const [depth, detail] = compare(variantFacts(index, variant), placeholders.maskOf(variant), facts)
     if (!best || depth > best.depth || (depth === best.depth && isUnused(variant) && !isUnused(best.variant))) {
       best = { variant, depth, detail }
     }

@@ -53,7 +53,7 @@ export function recordedFacts(interaction: Interaction, rules: MatchRuleSet): Re
     format: interaction.format,
     params: paramPairs(interaction.params),
     query: queryPairs(request.query, rules),
-    headers: rules.matchHeaders.map((name) => [name, request.headers[name] ?? ''] as const),
+    headers: rules.matchHeaders.length === 0 ? NO_PAIRS : rules.matchHeaders.map((name) => [name, request.headers[name] ?? ''] as const),
     body: dropIgnored(storedBodyFacts(request.body), rules),
   }
 }
@@ -75,6 +75,8 @@ export function incomingFacts(origin: string, input: IncomingFactsInput, rules: 
   return { facts, resolved }
 }
 
+const NO_PAIRS: Pairs = []
+
 function paramPairs(params: Readonly<Record<string, string>>): Pairs {
   return Object.entries(params)
     .filter(([name]) => name !== 'tenant_id')
@@ -82,6 +84,7 @@ function paramPairs(params: Readonly<Record<string, string>>): Pairs {
 }
 
 function queryPairs(query: Pairs, rules: MatchRuleSet): Pairs {
+  if (query.length === 0) return NO_PAIRS
   return query.filter(([key]) => !rules.ignoreQuery.has(key)).slice().sort(comparePairs)
 }
 

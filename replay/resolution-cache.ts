@@ -55,8 +55,9 @@ export class ResolutionCache {
     const fault = { method: facts.method, operation: resolved.key, params: resolved.params, format: resolved.format, path: resolved.path, query: resolved.query }
     const exact = this.index.bySignature.get(signature(facts, NO_MASK))
     if (exact) return { facts, fault, exact, candidates: undefined }
-    for (const mask of this.index.masks.get(maskKey(facts.origin, facts.operation)) ?? []) {
-      const candidates = this.index.byMaskedSignature.get(signature(facts, mask))
+    const placeholders = this.index.placeholders()
+    for (const mask of placeholders.masks.get(maskKey(facts.origin, facts.operation)) ?? []) {
+      const candidates = placeholders.byMaskedSignature.get(signature(facts, mask))
       if (candidates) return { facts, fault, exact: undefined, candidates }
     }
     return { facts, fault, exact: undefined, candidates: undefined }
