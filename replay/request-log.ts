@@ -11,33 +11,35 @@ export interface RequestLogEntry {
   readonly status: number | null
 }
 
+/** What the log says about a request; resolutions carry one, shared by every repeat of the request. */
+export interface LoggedRequest {
+  readonly method: string
+  readonly url: string
+  readonly operation: string
+}
+
 /**
  * The last `capacity` requests, in columns of a ring buffer: logging allocates nothing per
- * request, which keeps a busy replay server out of the garbage collector.
+ * request and keeps only shared request descriptions alive, which keeps a busy replay server out
+ * of the garbage collector.
  */
 export class RequestLog {
-  private readonly methods: string[]
-  private readonly urls: string[]
-  private readonly operations: string[]
+  private readonly requests: LoggedRequest[]
   private readonly outcomes: RequestLogEntry['outcome'][]
   private readonly interactions: Int32Array
   private readonly statuses: Int32Array
   private count = 0
 
   constructor(private readonly capacity = 10_000) {
-    this.methods = new Array<string>(capacity)
-    this.urls = new Array<string>(capacity)
-    this.operations = new Array<string>(capacity)
+    this.requests = new Array<LoggedRequest>(capacity)
     this.outcomes = new Array<RequestLogEntry['outcome']>(capacity)
     this.interactions = new Int32Array(capacity)
     this.statuses = new Int32Array(capacity)
   }
 
-  add(method: string, url: string, operation: string, outcome: RequestLogEntry['outcome'], interaction: number | null, status: number | null): void {
+  add(request: LoggedRequest, outcome: RequestLogEntry['outcome'], interaction: number | null, status: number | null): void {
     const slot = this.count % this.capacity
-    this.methods[slot] = method
-    this.urls[slot] = url
-    this.operations[slot] = operation
+    this.requests[slot] = request
     this.outcomes[slot] = outcome
     this.interactions[slot] = interaction ?? -1
     this.statuses[slot] = status ?? -1
@@ -52,11 +54,12 @@ export class RequestLog {
       const slot = seq % this.capacity
       const interaction = this.interactions[slot] as number
       const status = this.statuses[slot] as number
+      const request = this.requests[slot] as LoggedRequest
       out.push({
         seq: seq + 1,
-        method: this.methods[slot] as string,
-        url: this.urls[slot] as string,
-        operation: this.operations[slot] as string,
+        method: request.method,
+        url: request.url,
+        operation: request.operation,
         outcome: this.outcomes[slot] as RequestLogEntry['outcome'],
         interaction: interaction < 0 ? null : interaction,
         status: status < 0 ? null : status,

@@ -1,10 +1,13 @@
 import { maskKey, type CassetteIndex, type Variant } from './cassette-index.js'
 import type { FaultRequest } from './faults/index.js'
+import type { LoggedRequest } from './request-log.js'
 import { incomingFacts, NO_MASK, signature, type IncomingFactsInput, type MatchRuleSet, type RequestFacts } from './request-facts.js'
 
 /** What a request resolves to before order state is consulted: the same inputs always give the same. */
 export interface Resolution {
   readonly facts: RequestFacts
+  /** The request log's line for it (shared by every repeat of the request). */
+  readonly logged: LoggedRequest
   /** What fault rules select on; engines add the headers. */
   readonly fault: Omit<FaultRequest, 'headers'>
   /** The variant whose recorded request equals this one, placeholders included. */
@@ -53,13 +56,14 @@ export class ResolutionCache {
   private compute(origin: string, input: IncomingFactsInput): Resolution {
     const { facts, resolved } = incomingFacts(origin, input, this.rules)
     const fault = { method: facts.method, operation: resolved.key, params: resolved.params, format: resolved.format, path: resolved.path, query: resolved.query }
+    const logged = { method: facts.method, url: input.path, operation: facts.operation }
     const exact = this.index.bySignature.get(signature(facts, NO_MASK))
-    if (exact) return { facts, fault, exact, candidates: undefined }
+    if (exact) return { facts, logged, fault, exact, candidates: undefined }
     const placeholders = this.index.placeholders()
     for (const mask of placeholders.masks.get(maskKey(facts.origin, facts.operation)) ?? []) {
       const candidates = placeholders.byMaskedSignature.get(signature(facts, mask))
-      if (candidates) return { facts, fault, exact: undefined, candidates }
+      if (candidates) return { facts, logged, fault, exact: undefined, candidates }
     }
-    return { facts, fault, exact: undefined, candidates: undefined }
+    return { facts, logged, fault, exact: undefined, candidates: undefined }
   }
 }

@@ -90,7 +90,7 @@ export class ReplaySession {
     const target = this.routes.route(request.url) ?? this.bindOrigin(request.method, request.url)
     const resolution = this.resolutions.resolve(target.origin, { method: request.method, path: target.path, headers, body })
     const answer = this.withFaults(resolution, headers, () => this.decide(resolution, target.path, headers, body))
-    this.record(resolution.facts, target.path, answer)
+    this.record(resolution, answer)
     return answer
   }
 
@@ -201,11 +201,11 @@ export class ReplaySession {
     }
   }
 
-  private record(facts: RequestFacts, path: string, answer: ReplayAnswer): void {
+  private record(resolution: Resolution, answer: ReplayAnswer): void {
     const outcome = answer.kind === 'response' ? answer.source : answer.kind
     const interaction = answer.kind === 'response' || answer.kind === 'transport' ? (answer.interaction?.id ?? null) : null
     const status = answer.kind === 'response' || answer.kind === 'miss' ? answer.response.status : answer.kind === 'fault' ? faultStatus(answer.decision) : null
-    this.log.add(facts.method, path, facts.operation, outcome, interaction, status)
+    this.log.add(resolution.logged, outcome, interaction, status)
   }
 
   /** Interactions not served yet (polls the timelines skipped over count as served). */

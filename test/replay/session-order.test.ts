@@ -114,9 +114,9 @@ describe('request log', () => {
   test('keeps the last requests, oldest first, numbered from the start', async () => {
     const { RequestLog } = await import('../../replay/request-log.js')
     const log = new RequestLog(2)
-    log.add('GET', '/a', 'servers.get', 'interaction', 3, 200)
-    log.add('GET', '/b', 'servers.get', 'miss', null, 501)
-    log.add('POST', '/c', 'servers.create', 'fault', null, 413)
+    log.add({ method: 'GET', url: '/a', operation: 'servers.get' }, 'interaction', 3, 200)
+    log.add({ method: 'GET', url: '/b', operation: 'servers.get' }, 'miss', null, 501)
+    log.add({ method: 'POST', url: '/c', operation: 'servers.create' }, 'fault', null, 413)
     expect(log.entries()).toEqual([
       { seq: 2, method: 'GET', url: '/b', operation: 'servers.get', outcome: 'miss', interaction: null, status: 501 },
       { seq: 3, method: 'POST', url: '/c', operation: 'servers.create', outcome: 'fault', interaction: null, status: 413 },
