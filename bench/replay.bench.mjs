@@ -92,7 +92,7 @@ function cannon(url, init) {
 
 async function compareHttp(label, path, init) {
   const replay = await createReplayServer({ cassette: httpCassette(), warn: () => {} })
-  const target = `${replay.url}/host-2.example.com${path}`
+  const target = `${replay.url}/_upstream/https/host-2.example.com${path}`
   const answer = await capture(target, init)
   const bare = await bareServer(answer)
   const runs = { replay: [], bare: [] }

@@ -4,10 +4,11 @@ import type { CassetteIndex } from './cassette-index.js'
 /**
  * How replay URLs relate to recorded origins.
  *
- * @note Replay URL scheme. A standalone server has one origin but a cassette may hold several
- * (identity, then one compute endpoint per region). The identity origin (else the first recorded
- * origin) is served at the root; every other recorded origin under `/<its host>`, so
- * `https://dfw.servers.example.com/v2/10/servers` becomes `http://127.0.0.1:PORT/dfw.servers.example.com/v2/10/servers`.
+ * @note Replay URL scheme, the recording proxy's mount scheme: a standalone server has one origin but
+ * a cassette may hold several (identity, then one compute endpoint per region). The identity origin
+ * (else the first recorded origin) is served at the root; every other origin under
+ * `/_upstream/<scheme>/<host[:port]>`, so `https://host-2.example.com/v2/10/servers` becomes
+ * `http://127.0.0.1:PORT/_upstream/https/host-2.example.com/v2/10/servers`.
  * The resolver skips segments before the version segment, so operation keys are unaffected. The
  * nock engine intercepts the recorded hosts themselves and rewrites nothing.
  */
@@ -30,16 +31,7 @@ export interface ReplayRoutes {
 export function prefixRoutes(index: CassetteIndex, replayOrigin: string): ReplayRoutes {
   const origins = knownOrigins(index)
   const primary = origins[0] ?? replayOrigin
-  const prefixes = new Map<string, string>()
-  const byPrefix = new Map<string, string>()
-  for (const origin of origins) {
-    if (origin === primary) continue
-    let prefix = hostOf(origin)
-    for (let n = 2; byPrefix.has(prefix); n += 1) prefix = `${hostOf(origin)}-${n}`
-    prefixes.set(origin, prefix)
-    byPrefix.set(prefix, origin)
-  }
-  const bases = new Map(origins.map((origin) => [origin, origin === primary ? replayOrigin : `${replayOrigin}/${prefixes.get(origin)}`]))
+  const bases = new Map(origins.map((origin) => [origin, origin === primary ? replayOrigin : replayOrigin + upstreamPrefix(origin)]))
   const pattern = originPattern(origins)
   return {
     authUrl: replayOrigin + authPath(index),
@@ -48,16 +40,22 @@ export function prefixRoutes(index: CassetteIndex, replayOrigin: string): Replay
     rewrites: true,
     route(url) {
       const path = pathOf(url)
-      const end = path.indexOf('/', 1)
-      const first = path.slice(1, end < 0 ? pathEnd(path) : end)
-      const origin = byPrefix.get(first)
-      if (origin === undefined) return { origin: primary, path }
-      const rest = end < 0 ? path.slice(1 + first.length) : path.slice(end)
-      return { origin, path: rest.startsWith('/') ? rest : `/${rest}` }
+      const mount = UPSTREAM_MOUNT.exec(path)
+      if (!mount) return { origin: primary, path }
+      const rest = path.slice(mount[0].length)
+      return { origin: `${(mount[1] as string).toLowerCase()}://${(mount[2] as string).toLowerCase()}`, path: rest.startsWith('/') ? rest : `/${rest}` }
     },
     rewrite: (text) => (pattern ? text.replace(pattern, (origin) => bases.get(origin) ?? origin) : text),
   }
 }
+
+/** `/_upstream/<scheme>/<host[:port]>`, as the recording proxy mounts an origin. */
+export function upstreamPrefix(origin: string): string {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/]+)/i.exec(origin)
+  return match ? `/_upstream/${(match[1] as string).toLowerCase()}/${(match[2] as string).toLowerCase()}` : '/_upstream/unknown'
+}
+
+const UPSTREAM_MOUNT = /^\/_upstream\/([a-z][a-z0-9+.-]*)\/([^/?#]+)/i
 
 /** Routes for interceptors on the recorded hosts themselves (nock): nothing is rewritten. */
 export function recordedHostRoutes(index: CassetteIndex): ReplayRoutes {
@@ -101,10 +99,6 @@ function originPattern(origins: readonly string[]): RegExp | null {
   return new RegExp(`(?:${alternatives.join('|')})(?![\\w.:-])`, 'g')
 }
 
-function hostOf(origin: string): string {
-  return origin.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').toLowerCase()
-}
-
 /** `scheme://host[:port]` of an absolute URL, default ports dropped; null for a bare path. */
 export function originOf(url: string): string | null {
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)/i.exec(url)
@@ -121,9 +115,4 @@ export function pathOf(url: string): string {
   const hash = rest.indexOf('#')
   const path = hash >= 0 ? rest.slice(0, hash) : rest
   return path.startsWith('/') ? path : `/${path}`
-}
-
-function pathEnd(path: string): number {
-  const query = path.indexOf('?')
-  return query < 0 ? path.length : query
 }

@@ -30,7 +30,7 @@ describe('cloudtape replay', () => {
     expect(replay.out().split('\n')[1]).toBe(`identity: ${replay.url}/v2.0`)
     const token = await fetch(`${replay.url}/v2.0/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"auth":{}}' })
     const compute = ((await token.json()) as { access: { serviceCatalog: Array<{ endpoints: Array<{ publicURL: string }> }> } }).access.serviceCatalog[0]?.endpoints[0]?.publicURL
-    expect(compute).toBe(`${replay.url}/host-2.example.com/v2/${PLACEHOLDER.tenant}`)
+    expect(compute).toBe(`${replay.url}/_upstream/https/host-2.example.com/v2/${PLACEHOLDER.tenant}`)
     expect((await fetch(`${compute}/servers/detail`)).status).toBe(217)
     const result = await replay.stop()
     expect(result.exitCode).toBe(0)
@@ -39,7 +39,7 @@ describe('cloudtape replay', () => {
 
   test('prints misses on stderr and answers them with a notImplemented fault', async () => {
     const replay = await startReplay(['--cassette', BOOT.replace(/\.json$/, '')])
-    const res = await fetch(`${replay.url}/host-2.example.com/v2/1/flavors`)
+    const res = await fetch(`${replay.url}/_upstream/https/host-2.example.com/v2/1/flavors`)
     expect(res.status).toBe(501)
     const result = await replay.stop()
     expect(result.err).toContain('[cloudtape] No recorded interaction matches GET /v2/1/flavors (flavors.list)')
@@ -47,7 +47,7 @@ describe('cloudtape replay', () => {
 
   test('answers unknown tokens with 401 unauthorized under --strict', async () => {
     const replay = await startReplay(['--cassette', BOOT, '--strict', '--dialect', 'hp'])
-    const res = await fetch(`${replay.url}/host-2.example.com/v2/1/servers/detail`, { headers: { 'x-auth-token': 'forged' } })
+    const res = await fetch(`${replay.url}/_upstream/https/host-2.example.com/v2/1/servers/detail`, { headers: { 'x-auth-token': 'forged' } })
     expect(res.status).toBe(401)
     expect(((await res.json()) as { unauthorized: { code: number } }).unauthorized.code).toBe(401)
     expect((await replay.stop()).err).toBe('note: faults use the hp dialect; the cassette was recorded in rackspace.\n')
@@ -103,7 +103,7 @@ describe('cloudtape replay', () => {
 describe('cloudtape replay --fault', () => {
   test('injects the rules given on the command line', async () => {
     const replay = await startReplay(['--cassette', BOOT, '--fault', 'overLimit@servers.listDetail:nth=1', '--fault', 'itemNotFound@flavors.list'])
-    const base = `${replay.url}/host-2.example.com/v2/1`
+    const base = `${replay.url}/_upstream/https/host-2.example.com/v2/1`
     expect((await fetch(`${base}/servers/detail`)).status).toBe(413)
     expect((await fetch(`${base}/servers/detail`)).status).toBe(217)
     expect((await fetch(`${base}/flavors`)).status).toBe(404)

@@ -4,7 +4,7 @@ import { createReplayServer, type ReplayServer, type ReplayServerOptions } from 
 import { buildCassette, PLACEHOLDER, serverGet, tokenSpec } from '../helpers/cassette-builder.js'
 
 const BOOT = 'test/fixtures/cassettes/boot-reboot-delete.json'
-const DFW = `/host-2.example.com/v2/${PLACEHOLDER.tenant}`
+const DFW = `/_upstream/https/host-2.example.com/v2/${PLACEHOLDER.tenant}`
 const S1 = PLACEHOLDER.server(1)
 
 let servers: ReplayServer[] = []
@@ -90,7 +90,7 @@ describe('control API', () => {
 
   test('is not reachable through a recorded origin prefix, and never appears in the catalog', async () => {
     const server = await start()
-    const res = await fetch(`${server.url}/host-2.example.com/_cloudtape/requests`)
+    const res = await fetch(`${server.url}/_upstream/https/host-2.example.com/_cloudtape/requests`)
     expect(res.status).toBe(501)
     const token = await fetch(`${server.authUrl}/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
     expect(await token.text()).not.toContain('_cloudtape')
@@ -102,7 +102,7 @@ describe('regions', () => {
     const cassette = buildCassette('regions', [tokenSpec(), serverGet(1, 'ACTIVE', 217), { ...serverGet(1, 'ACTIVE', 218), origin: PLACEHOLDER.ord }])
     const server = await start({ cassette })
     expect((await fetch(`${server.url}${DFW}/servers/${S1}`)).status).toBe(217)
-    expect((await fetch(`${server.url}/host-3.example.com/v2/1/servers/${S1}`)).status).toBe(218)
+    expect((await fetch(`${server.url}/_upstream/https/host-3.example.com/v2/1/servers/${S1}`)).status).toBe(218)
   })
 })
 

@@ -34,8 +34,8 @@ describe('identity', () => {
     const { session, auth } = serve()
     const endpoints = json(auth(password)).access.serviceCatalog[0].endpoints
     expect(endpoints.map((endpoint: { publicURL: string }) => endpoint.publicURL)).toEqual([
-      `${ORIGIN}/host-2.example.com/v2/${PLACEHOLDER.tenant}`,
-      `${ORIGIN}/host-3.example.com/v2/${PLACEHOLDER.tenant}`,
+      `${ORIGIN}/_upstream/https/host-2.example.com/v2/${PLACEHOLDER.tenant}`,
+      `${ORIGIN}/_upstream/https/host-3.example.com/v2/${PLACEHOLDER.tenant}`,
     ])
     const get = (base: string): ReplayAnswer => session.handle({ method: 'GET', url: `${base}/servers/${PLACEHOLDER.server(1)}`, headers: {} })
     expect(get(endpoints[0].publicURL).kind === 'response' && (get(endpoints[0].publicURL) as { response: { status: number } }).response.status).toBe(217)
@@ -53,7 +53,7 @@ describe('identity', () => {
 
   test('strict mode answers an unknown token with 401 and accepts the issued one', () => {
     const { session } = serve({ strict: true })
-    const url = `${ORIGIN}/host-2.example.com/v2/${PLACEHOLDER.tenant}/servers/${PLACEHOLDER.server(1)}`
+    const url = `${ORIGIN}/_upstream/https/host-2.example.com/v2/${PLACEHOLDER.tenant}/servers/${PLACEHOLDER.server(1)}`
     const wrong = session.handle({ method: 'GET', url, headers: { 'x-auth-token': 'stolen' } })
     expect(wrong.kind === 'response' && wrong.response.status).toBe(401)
     const right = session.handle({ method: 'GET', url, headers: { 'x-auth-token': PLACEHOLDER.token } })
