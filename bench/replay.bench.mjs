@@ -1,4 +1,4 @@
-// Replay benchmarks (not tests). Run: npm run build && node --expose-gc bench/replay.bench.mjs [--quick]
+// Replay benchmarks (not tests). Run: npm run bench:replay (or node --expose-gc bench/replay.bench.mjs [--quick] after a build)
 // 1. HTTP: the replay server vs a bare node:http server sending the same bytes (servers.listDetail, servers.create),
 //    alternating rounds, 10 keep-alive connections (autocannon).
 // 2. Lookup cost per request on cassettes of 100 and 100,000 interactions.
