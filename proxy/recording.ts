@@ -8,6 +8,7 @@ import { CASSETTE_VERSION, type Cassette, type Interaction } from '../cassettes/
 import { BatchQueue } from './batch-queue.js'
 import { CassetteWriter } from './cassette-writer.js'
 import { createCassetteRecorder, type CassetteRecorder } from '../cassettes/recorder.js'
+import type { NormalizationSummary } from '../cassettes/identifier-map.js'
 import type { ProxyWarning, RecordingProxyEventMap } from './events.js'
 import type { FinishedExchange } from './forward.js'
 import type { RecordingMode } from './options.js'
@@ -101,6 +102,12 @@ export class CassetteRecording {
     this.#queue.drain()
     if (this.#recorder) return appendTo(this.#options.existing, this.#recorder.cassette())
     return { version: CASSETTE_VERSION, name: cassetteName(this.#options.path), dialect: this.#options.dialect ?? 'rackspace', recordedAt: new Date(this.#options.clock.now()).toISOString(), interactions: [] }
+  }
+
+  /** What redaction and normalization did to what this session recorded (all zero in passthrough mode). */
+  summary(): NormalizationSummary {
+    this.#queue.drain()
+    return this.#recorder?.summary() ?? { secrets: {}, secretReplacements: 0, ids: {}, volatileValues: 0, interactions: 0 }
   }
 
   /** Writes the cassette now; a cassette with nothing recorded leaves the file as it was. */

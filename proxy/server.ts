@@ -6,6 +6,7 @@ import HttpProxy from 'http-proxy'
 import { CloudtapeError, isCloudtapeError } from '../cassettes/errors.js'
 import type { Dialect } from '../cassettes/operation-catalog.js'
 import { CASSETTE_VERSION, type Cassette } from '../cassettes/schema.js'
+import type { NormalizationSummary } from '../cassettes/identifier-map.js'
 import { answerControl, type ProxyStatus } from './control.js'
 import type { RecordingProxyEventMap } from './events.js'
 import { faultFormat, sendFault } from './faults.js'
@@ -27,6 +28,11 @@ export interface RecordingProxy extends EventEmitter<RecordingProxyEventMap> {
   readonly cassettePath: string
   /** The cassette as recorded so far. */
   cassette(): Cassette
+  /**
+   * What redaction and normalization did to this session's interactions: distinct secrets replaced
+   * and ids mapped, by kind (the recorder's `summary()`; in once mode, the newly recorded part only).
+   */
+  summary(): NormalizationSummary
   /** Every upstream origin the proxy forwards to, with its mount prefix. */
   upstreams(): UpstreamMount[]
   /** The proxy URL that stands for an upstream URL, or null for a host the proxy does not know. */
@@ -110,6 +116,10 @@ class RecordingProxyServer extends EventEmitter<RecordingProxyEventMap> implemen
 
   cassette(): Cassette {
     return this.#recording.cassette()
+  }
+
+  summary(): NormalizationSummary {
+    return this.#recording.summary()
   }
 
   upstreams(): UpstreamMount[] {

@@ -60,6 +60,27 @@ describe('recording a whole session through the proxy', () => {
     expect(text).not.toContain(proxy.url)
   })
 
+  test('reports in summary() which secrets were replaced and how many ids were mapped', async ({ cloud, startProxy }) => {
+    const proxy = await startProxy()
+    expect(proxy.summary()).toMatchObject({ secrets: {}, secretReplacements: 0, interactions: 0 })
+    const auth = await authenticate(`${proxy.url}/v2.0`, cloud)
+    const headers = { 'x-auth-token': auth.token, accept: 'application/json', 'content-type': 'application/json' }
+    const body = JSON.stringify({ server: { name: 'web1', imageRef: cloud.baseImages[0]?.id, flavorRef: cloud.flavorIds[0] } })
+    expect((await fetch(`${auth.compute['DFW']}/servers`, { method: 'POST', headers, body })).status).toBe(202)
+
+    const summary = proxy.summary()
+    expect(summary.interactions).toBe(2)
+    expect(summary.secrets).toMatchObject({ token: 1, password: 1, adminPass: 1 })
+    expect(summary.secretReplacements).toBeGreaterThanOrEqual(3)
+    expect(summary.ids).toMatchObject({ tenant: expect.any(Number), server: 1 })
+  })
+
+  test('reports an empty summary() in passthrough mode', async ({ cloud, startProxy }) => {
+    const proxy = await startProxy({ mode: 'passthrough' })
+    await authenticate(`${proxy.url}/v2.0`, cloud)
+    expect(proxy.summary()).toEqual({ secrets: {}, secretReplacements: 0, ids: {}, volatileValues: 0, interactions: 0 })
+  })
+
   test('records both regions of the catalog, each through its own mount', async ({ cloud, startProxy }) => {
     const proxy = await startProxy()
     const auth = await authenticate(`${proxy.url}/v2.0`, cloud)
