@@ -16,6 +16,7 @@ export const CLOUDTAPE_ERROR_CODES = [
   'ERR_CLOUDTAPE_FAULT_RULE',
   'ERR_CLOUDTAPE_USAGE',
   'ERR_CLOUDTAPE_XML_INVALID',
+  'ERR_CLOUDTAPE_DEMO',
 ] as const
 
 export type CloudtapeErrorCode = (typeof CLOUDTAPE_ERROR_CODES)[number]

@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { registerDemoCommand } from './commands/demo.js'
 import { registerFaultsCommand } from './commands/faults.js'
 import { registerLintCommand } from './commands/lint.js'
 import { registerOperationCommand } from './commands/operation.js'
@@ -16,11 +17,14 @@ export interface ProgramIO {
    * listen for SIGINT/SIGTERM. Lets tests run them in process.
    */
   readonly signal?: AbortSignal
+  /** True when writeOut goes to a terminal that may get ANSI colors (the demo; NO_COLOR still wins). */
+  readonly colorOut?: boolean
 }
 
 export const PROCESS_IO: ProgramIO = {
   writeOut: (text) => process.stdout.write(text),
   writeErr: (text) => process.stderr.write(text),
+  colorOut: process.stdout.isTTY === true,
 }
 
 /**
@@ -45,5 +49,6 @@ export function createProgram(io: ProgramIO = PROCESS_IO): Command {
   registerLintCommand(program, io)
   registerRecordCommand(program, io)
   registerReplayCommand(program, io)
+  registerDemoCommand(program, io)
   return program
 }
