@@ -123,7 +123,7 @@ export function formatMissReport(report: MissReport): string {
     lines.push('  The cassette has no interactions.')
   }
   lines.push(`  ${report.unused} of ${report.total} interactions unused.`)
-  lines.push(`  Re-record with \`${report.command}\`, or pass { onMiss: 'passthrough' } to let unmatched requests through.`)
+  lines.push(`  Re-record with \`${report.command}\`, or let unmatched requests through with \`--on-miss passthrough\` (cloudtape replay) or { onMiss: 'passthrough' } (library).`)
   return lines.join('\n')
 }
 

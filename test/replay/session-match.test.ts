@@ -116,7 +116,7 @@ describe('misses', () => {
         `[cloudtape] No recorded interaction matches POST /v2/${T}/servers/${S1}/action (servers.action.reboot) in cassette "servers/match".`,
         '  Closest: #2 servers.create (202); operation differs: recorded servers.create, received servers.action.reboot.',
         '  2 of 2 interactions unused.',
-        "  Re-record with `cloudtape record --cassette test/fixtures/x.json --target <identity URL>`, or pass { onMiss: 'passthrough' } to let unmatched requests through.",
+        "  Re-record with `cloudtape record --cassette test/fixtures/x.json --target <identity URL>`, or let unmatched requests through with `--on-miss passthrough` (cloudtape replay) or { onMiss: 'passthrough' } (library).",
       ].join('\n').replace('test/fixtures/x.json', 'test/fixtures/cassettes/x.json'),
     )
   })
