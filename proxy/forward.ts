@@ -1,4 +1,4 @@
-import type { Agent as HttpAgent, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
+import type { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import { Readable } from 'node:stream'
 import type HttpProxy from 'http-proxy'
@@ -51,7 +51,10 @@ export interface ExchangeState {
   readonly recordable: boolean
   readonly requestCapture: BodyCapture
   readonly responseCapture: BodyCapture
+  /** The request to the upstream now under way (a new one after a retry). */
+  upstreamReq: ClientRequest | null
   proxyRes: IncomingMessage | null
+  retried: boolean
   settled: boolean
 }
 
@@ -81,7 +84,9 @@ export function forwardRequest(deps: ForwardDeps, req: IncomingMessage, res: Ser
     recordable: route.recordable ?? true,
     requestCapture: new BodyCapture(deps.maxBodyBytes),
     responseCapture: new BodyCapture(deps.maxBodyBytes),
+    upstreamReq: null,
     proxyRes: null,
+    retried: false,
     settled: false,
   }
   STATES.set(req, state)
@@ -91,14 +96,40 @@ export function forwardRequest(deps: ForwardDeps, req: IncomingMessage, res: Ser
   // The proxy's own server already answered `100 Continue`; the upstream need not do it again.
   delete req.headers['expect']
   req.url = route.path
-  const agent = route.mount.target.protocol === 'https:' ? deps.agents.https : deps.agents.http
-  const options = { target: route.mount.target, agent, ...(body ? { buffer: Readable.from([body]) } : {}) }
+  sendUpstream(state, body)
+}
+
+function sendUpstream(state: ExchangeState, body: Buffer | undefined): void {
+  const { deps, req, res, mount } = state
+  const agent = mount.target.protocol === 'https:' ? deps.agents.https : deps.agents.http
+  const options = { target: mount.target, agent, ...(body ? { buffer: Readable.from([body]) } : {}) }
   deps.proxy.web(req, res, options as HttpProxy.ServerOptions, (error) => onUpstreamError(state, error))
+}
+
+/** Methods a client may send twice (RFC 9110 §9.2.2), so a request lost on a stale socket can go again. */
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'])
+
+/**
+ * A pooled keep-alive socket the upstream closed just as the proxy reused it fails the request
+ * before any answer; Node's agent does not retry it, so the proxy does, once, on a fresh socket,
+ * for idempotent methods whose whole body it still holds.
+ */
+function retryOnStaleSocket(state: ExchangeState, error: Error & { code?: string }): boolean {
+  const { req, upstreamReq, requestCapture } = state
+  const stale = upstreamReq?.reusedSocket === true && (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+  if (state.retried || !stale || state.proxyRes || state.settled || state.res.headersSent) return false
+  if (!IDEMPOTENT_METHODS.has(req.method ?? '') || !req.complete || requestCapture.truncated) return false
+  state.retried = true
+  state.upstreamReq = null
+  sendUpstream(state, requestCapture.body())
+  return true
 }
 
 /** Wires http-proxy's per-request events to the exchange states; call once per proxy. */
 export function attachProxyEvents(proxy: HttpProxy, upstreamTimeoutMs: number): void {
-  proxy.on('proxyReq', (proxyReq) => {
+  proxy.on('proxyReq', (proxyReq, req) => {
+    const state = STATES.get(req)
+    if (state) state.upstreamReq = proxyReq
     proxyReq.setTimeout(upstreamTimeoutMs, () => {
       const error = Object.assign(new Error(`no answer for ${upstreamTimeoutMs} ms`), { code: UPSTREAM_TIMEOUT_CODE })
       proxyReq.destroy(error)
@@ -134,6 +165,7 @@ function truncation(state: ExchangeState): Error & { code: string } {
 }
 
 function onUpstreamError(state: ExchangeState, error: Error): void {
+  if (retryOnStaleSocket(state, error)) return
   const failure = classifyUpstreamError(error, state.mount.origin)
   if (state.proxyRes) failResponse(state, failure)
   else if (!state.settled) {
