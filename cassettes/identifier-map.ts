@@ -13,6 +13,8 @@ import {
   usernamePlaceholder,
   uuidPlaceholder,
   type IdKind,
+  type PlaceholderCounters,
+  type PlaceholderShape,
   type SecretKind,
 } from './placeholders.js'
 
@@ -35,8 +37,6 @@ const LABEL = /^[A-Za-z][A-Za-z _.-]*$/
 /** What APIs put where an id would be when there is none. */
 const NOT_AN_ID = /^(?:none|null|undefined|true|false|-)$/i
 
-type Shape = 'uuid' | 'numeric' | 'hex' | 'username' | 'host' | 'ipv4' | 'ipv6' | 'mac'
-
 /**
  * The recorder's memory of real values and the placeholders they became. It lives only in
  * memory, one per recorder: nothing written to disk can turn a placeholder back into a value.
@@ -44,11 +44,13 @@ type Shape = 'uuid' | 'numeric' | 'hex' | 'username' | 'host' | 'ipv4' | 'ipv6' 
 export class IdentifierMap {
   private readonly secrets = new Map<string, string>()
   private readonly secretCounts = new Map<SecretKind, number>()
+  /** Secret numbers already taken by the cassette being extended (not counted in the summary). */
+  private readonly secretOffsets = new Map<SecretKind, number>()
   private secretMatcher: RegExp | null = null
   private matcherStale = false
   private readonly ids = new Map<string, string>()
   private readonly idCounts = new Map<IdKind, number>()
-  private readonly counters = new Map<Shape, number>()
+  private readonly counters = new Map<PlaceholderShape, number>()
   private readonly kept = new Set<string>(WELL_KNOWN_VALUES)
   private replacements = 0
   private volatileCount = 0
@@ -68,7 +70,7 @@ export class IdentifierMap {
     if (known !== undefined) return known
     const count = (this.secretCounts.get(kind) ?? 0) + 1
     this.secretCounts.set(kind, count)
-    const placeholder = secretPlaceholder(kind, count)
+    const placeholder = secretPlaceholder(kind, (this.secretOffsets.get(kind) ?? 0) + count)
     this.secrets.set(value, placeholder)
     if (value.length >= MIN_SCRUBBED_SECRET_LENGTH) {
       for (const variant of secretVariants(value)) if (!this.secrets.has(variant)) this.secrets.set(variant, placeholder)
@@ -144,7 +146,36 @@ export class IdentifierMap {
     return placeholder
   }
 
-  private next(shape: Shape): number {
+  /**
+   * Continues numbering after an existing cassette's placeholders (once mode): new values get
+   * numbers the cassette does not use yet. The summary still counts only what this map learns.
+   */
+  continueAfter(counters: PlaceholderCounters): void {
+    for (const [kind, highest] of Object.entries(counters.secrets) as Array<[SecretKind, number]>) {
+      this.secretOffsets.set(kind, Math.max(this.secretOffsets.get(kind) ?? 0, highest))
+    }
+    for (const [shape, highest] of Object.entries(counters.shapes) as Array<[PlaceholderShape, number]>) {
+      this.counters.set(shape, Math.max(this.counters.get(shape) ?? 0, highest))
+    }
+  }
+
+  /**
+   * Binds a real identifier to the placeholder an existing cassette already uses for it (a live
+   * path parameter answered from that cassette), so new recordings name it the same way. A value
+   * this map already knows keeps its placeholder.
+   */
+  aliasId(value: string, placeholder: string): void {
+    if (value === '' || value === placeholder || this.kept.has(value) || this.lookup(value) !== undefined) return
+    this.remember(value, placeholder)
+  }
+
+  /** Binds a real `host[:port]` to the host placeholder an existing cassette uses for it. */
+  aliasHost(authority: string, placeholder: string): void {
+    const key = `host:${authority.toLowerCase()}`
+    if (!this.ids.has(key)) this.ids.set(key, placeholder)
+  }
+
+  private next(shape: PlaceholderShape): number {
     const count = (this.counters.get(shape) ?? 0) + 1
     this.counters.set(shape, count)
     return count

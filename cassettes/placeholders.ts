@@ -141,3 +141,48 @@ export function isPlaceholder(value: string): boolean {
 export function isSecretPlaceholder(value: string): boolean {
   return /^REDACTED-[A-Za-z]+-\d+$/.test(value)
 }
+
+/** The counters placeholders are minted from, one per shape (secrets count per kind instead). */
+export const PLACEHOLDER_SHAPES = ['uuid', 'numeric', 'hex', 'username', 'host', 'ipv4', 'ipv6', 'mac'] as const
+export type PlaceholderShape = (typeof PLACEHOLDER_SHAPES)[number]
+
+/** The highest counter of each placeholder form found in a text (0 where none is). */
+export interface PlaceholderCounters {
+  readonly secrets: Partial<Record<SecretKind, number>>
+  readonly shapes: Partial<Record<PlaceholderShape, number>>
+}
+
+/**
+ * Each form's counter read back from the text it was written as. A real value of a placeholder's
+ * shape (a real `9999`) can only raise a counter, which skips numbers and never reuses one.
+ */
+const COUNTER_PATTERNS: ReadonlyArray<readonly [PlaceholderShape, RegExp, (match: RegExpExecArray) => number]> = [
+  ['uuid', /ca55e77e-0000-4000-8000-(\d{12})/gi, (m) => Number(m[1])],
+  ['numeric', /(?<![\w.])9+(\d{3,})(?![\w.])/g, (m) => Number(m[1])],
+  ['hex', /(?<![\w-])(?:ca55e77e|c)(\d+)(?![\w-])/g, (m) => Number(m[1])],
+  ['username', /username-(\d+)/g, (m) => Number(m[1])],
+  ['host', /host-(\d+)\.example\.com/g, (m) => Number(m[1])],
+  ['ipv4', /(?<![\d.])(192\.0\.2|198\.51\.100|203\.0\.113)\.(\d{1,3})(?![\d.])/g, (m) => IPV4_BLOCKS.indexOf(`${m[1]}.` as (typeof IPV4_BLOCKS)[number]) * 254 + Number(m[2])],
+  ['ipv4', /(?<![\d.])198\.(1[89])\.(\d{1,3})\.(\d{1,3})(?![\d.])/g, (m) => IPV4_BLOCKS.length * 254 + (Number(m[1]) - 18) * 65_536 + Number(m[2]) * 256 + Number(m[3]) + 1],
+  ['ipv6', /2001:db8::([0-9a-f]{1,8})(?![0-9a-f:])/gi, (m) => Number.parseInt(m[1] as string, 16)],
+  ['mac', /00([:-])00\1(?:5e)\1(?:00)\1(?:53)\1([0-9a-f]{2})/gi, (m) => Number.parseInt(m[2] as string, 16)],
+  ['mac', /02([:-])00\1(?:5e)\1([0-9a-f]{2})\1([0-9a-f]{2})\1([0-9a-f]{2})/gi, (m) => Number.parseInt(`${m[2]}${m[3]}${m[4]}`, 16)],
+]
+
+/**
+ * The highest counter of every placeholder form in `text` (a serialized cassette): a recorder
+ * that extends that cassette mints from the next number, so its placeholders never take one that
+ * already stands for another value.
+ */
+export function placeholderCounters(text: string): PlaceholderCounters {
+  const secrets: Partial<Record<SecretKind, number>> = {}
+  for (const match of text.matchAll(/REDACTED-([A-Za-z]+)-(\d+)/g)) {
+    const kind = match[1] as SecretKind
+    if (SECRET_KINDS.includes(kind)) secrets[kind] = Math.max(secrets[kind] ?? 0, Number(match[2]))
+  }
+  const shapes: Partial<Record<PlaceholderShape, number>> = {}
+  for (const [shape, pattern, counter] of COUNTER_PATTERNS) {
+    for (const match of text.matchAll(pattern)) shapes[shape] = Math.max(shapes[shape] ?? 0, counter(match))
+  }
+  return { secrets, shapes }
+}

@@ -10,6 +10,7 @@ import type { NormalizationOptions } from './normalization-rules.js'
 import { DIALECTS, type Dialect } from './operation-catalog.js'
 import { resolveOperation } from './resolve-operation.js'
 import { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS, type Cassette, type CassetteMeta, type Interaction, type TransportFault } from './schema.js'
+import { isPlaceholder, isSecretPlaceholder, placeholderCounters } from './placeholders.js'
 import { scrubText, type NormalizeContext } from './scrub-text.js'
 
 /** One live request and response, as the proxy saw them. */
@@ -40,6 +41,12 @@ export interface CassetteRecorderOptions {
   /** Store each exchange's duration (off by default: it changes on every recording). */
   readonly timing?: boolean
   readonly meta?: CassetteMeta
+  /**
+   * The cassette this recording extends (the proxy's once mode): new interactions follow its
+   * interactions (ids and occurrences continue), placeholders are numbered after the ones it
+   * holds, and its name, dialect and recordedAt are kept.
+   */
+  readonly extending?: Cassette
 }
 
 /** Turns live exchanges into normalized, redacted interactions. Keeps no raw data. */
@@ -52,6 +59,12 @@ export interface CassetteRecorder {
   summary(): NormalizationSummary
   /** The dialect given, or the best guess from what was recorded so far. */
   readonly dialect: Dialect
+  /**
+   * Names a live value the way the extended cassette names it: `live` URL origin and path
+   * parameters of a request that `recorded` (an interaction of `extending`) answered. Only
+   * placeholders are taken over, and values already named keep their placeholder.
+   */
+  alias(recorded: Interaction, live: { readonly origin: string; readonly params: Readonly<Record<string, string>> }): void
 }
 
 /**
@@ -67,18 +80,22 @@ export function createCassetteRecorder(options: CassetteRecorderOptions): Casset
   const rules = compileRules(options.rules)
   const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts) }
   const detector = new DialectDetector()
-  const recordedAt = isoSeconds((options.clock ?? systemClock).now())
+  const { extending } = options
+  const recordedAt = extending?.recordedAt ?? isoSeconds((options.clock ?? systemClock).now())
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
   const interactions: Interaction[] = []
   const occurrences = new Map<string, number>()
-  const dialectNow = (): Dialect => options.dialect ?? detector.dialect
+  const previous = extending?.interactions ?? []
+  for (const interaction of previous) occurrences.set(occurrenceKey(interaction), (occurrences.get(occurrenceKey(interaction)) ?? 0) + 1)
+  if (extending) context.map.continueAfter(placeholderCounters(JSON.stringify(previous)))
+  const dialectNow = (): Dialect => options.dialect ?? extending?.dialect ?? detector.dialect
 
   const record = (exchange: RawExchange): Interaction => {
     const interaction = normalizeExchange(exchange, { context, detector, maxBodyBytes, timing: options.timing === true })
-    const key = `${interaction.operation}\u0000${JSON.stringify(interaction.params)}`
+    const key = occurrenceKey(interaction)
     const occurrence = occurrences.get(key) ?? 0
     occurrences.set(key, occurrence + 1)
-    const complete: Interaction = { ...interaction, id: interactions.length + 1, occurrence, dialect: dialectNow() }
+    const complete: Interaction = { ...interaction, id: previous.length + interactions.length + 1, occurrence, dialect: dialectNow() }
     interactions.push(complete)
     return complete
   }
@@ -88,17 +105,32 @@ export function createCassetteRecorder(options: CassetteRecorderOptions): Casset
       const dialect = dialectNow()
       return {
         version: CASSETTE_VERSION,
-        name: options.name,
+        name: extending?.name ?? options.name,
         dialect,
         recordedAt,
-        ...(options.meta ? { meta: options.meta } : {}),
-        interactions: interactions.map((interaction) => ({ ...interaction, dialect })),
+        ...(options.meta ? { meta: options.meta } : extending?.meta ? { meta: extending.meta } : {}),
+        interactions: [...previous, ...interactions.map((interaction) => ({ ...interaction, dialect }))],
       }
     },
     summary: () => context.map.summary(interactions.length),
     get dialect() {
       return dialectNow()
     },
+    alias: (recorded, live) => aliasLiveValues(context.map, recorded, live),
+  }
+}
+
+function occurrenceKey(interaction: Pick<Interaction, 'operation' | 'params'>): string {
+  return `${interaction.operation}\u0000${JSON.stringify(interaction.params)}`
+}
+
+function aliasLiveValues(map: IdentifierMap, recorded: Interaction, live: { readonly origin: string; readonly params: Readonly<Record<string, string>> }): void {
+  const recordedHost = /^[a-z]+:\/\/([^/?#]+)$/i.exec(recorded.request.origin)?.[1]
+  const liveHost = /^[a-z]+:\/\/([^/?#]+)$/i.exec(live.origin)?.[1]
+  if (recordedHost && liveHost && isPlaceholder(recordedHost)) map.aliasHost(liveHost, recordedHost)
+  for (const [name, value] of Object.entries(recorded.params)) {
+    const liveValue = live.params[name]
+    if (liveValue !== undefined && isPlaceholder(value) && !isSecretPlaceholder(value)) map.aliasId(liveValue, value)
   }
 }
 

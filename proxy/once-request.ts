@@ -12,6 +12,8 @@ export interface OnceContext {
   readonly deps: ForwardDeps
   readonly once: OnceCassette
   replayed(interaction: Interaction): void
+  /** The cassette held this live request: new recordings name its origin and ids as the cassette does. */
+  matched(recorded: Interaction, live: { readonly origin: string; readonly params: Readonly<Record<string, string>> }): void
 }
 
 /**
@@ -30,7 +32,10 @@ export async function serveOnce(context: OnceContext, req: IncomingMessage, res:
     accept: first(req.headers['accept']),
   })
   const hit = context.once.match(resolved.key, resolved.params)
-  if (hit) context.once.learnOrigin(hit.request.origin, route.mount)
+  if (hit) {
+    context.once.learnOrigin(hit.request.origin, route.mount)
+    context.matched(hit, { origin: route.mount.origin, params: resolved.params })
+  }
   const answer = hit && !LIVE_ONLY.has(resolved.key) ? context.once.answer(hit, proxyOrigin) : null
   if (hit && answer) {
     res.writeHead(answer.status, answer.headers)

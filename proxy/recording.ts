@@ -60,6 +60,7 @@ export class CassetteRecording {
       maxBodyBytes: options.maxBodyBytes,
       ...(options.dialect ? { dialect: options.dialect } : {}),
       ...(options.rules ? { rules: options.rules } : {}),
+      ...(options.existing ? { extending: options.existing } : {}),
     })
     this.#writer = new CassetteWriter({
       path: options.path,
@@ -100,8 +101,16 @@ export class CassetteRecording {
   /** The cassette as recorded so far (empty in passthrough mode; in once mode, after what it held). */
   cassette(): Cassette {
     this.#queue.drain()
-    if (this.#recorder) return appendTo(this.#options.existing, this.#recorder.cassette())
+    if (this.#recorder) return this.#recorder.cassette()
     return { version: CASSETTE_VERSION, name: cassetteName(this.#options.path), dialect: this.#options.dialect ?? 'rackspace', recordedAt: new Date(this.#options.clock.now()).toISOString(), interactions: [] }
+  }
+
+  /**
+   * Once mode: a live request was answered from the cassette, so its live origin and ids are
+   * named in new recordings the way the cassette names them.
+   */
+  answeredFromCassette(recorded: Interaction, live: { readonly origin: string; readonly params: Readonly<Record<string, string>> }): void {
+    this.#recorder?.alias(recorded, live)
   }
 
   /** What redaction and normalization did to what this session recorded (all zero in passthrough mode). */
@@ -158,27 +167,6 @@ export class CassetteRecording {
   #warn(warning: ProxyWarning): void {
     this.#options.emit('warning', warning)
   }
-}
-
-/**
- * Once mode: the new interactions follow the old ones, their ids and occurrences continuing from
- * where the old ones stopped, so (operation, params, occurrence) stays unique.
- */
-function appendTo(existing: Cassette | null, recorded: Cassette): Cassette {
-  if (!existing || existing.interactions.length === 0) return recorded
-  const counts = new Map<string, number>()
-  for (const interaction of existing.interactions) counts.set(occurrenceKey(interaction), (counts.get(occurrenceKey(interaction)) ?? 0) + 1)
-  const offset = existing.interactions.length
-  const appended = recorded.interactions.map((interaction) => ({
-    ...interaction,
-    id: interaction.id + offset,
-    occurrence: interaction.occurrence + (counts.get(occurrenceKey(interaction)) ?? 0),
-  }))
-  return { ...existing, interactions: [...existing.interactions, ...appended] }
-}
-
-function occurrenceKey(interaction: Interaction): string {
-  return `${interaction.operation}\u0000${JSON.stringify(interaction.params)}`
 }
 
 /** `cassettes/servers/boot.json` → `boot`. */

@@ -91,7 +91,7 @@ class RecordingProxyServer extends EventEmitter<RecordingProxyEventMap> implemen
     this.#httpProxy = HttpProxy.createProxyServer({ selfHandleResponse: true, changeOrigin: true, xfwd: false, ws: false })
     attachProxyEvents(this.#httpProxy, options.upstreamTimeoutMs)
     this.#deps = this.#forwardDeps()
-    this.#once = options.mode === 'once' ? { deps: this.#deps, once: new OnceCassette(existing ?? emptyCassette(options)), replayed: (interaction) => this.#emitSafely('replayed', { interaction }) } : null
+    this.#once = options.mode === 'once' ? { deps: this.#deps, once: new OnceCassette(existing ?? emptyCassette(options)), replayed: (interaction) => this.#emitSafely('replayed', { interaction }), matched: (recorded, live) => this.#recording.answeredFromCassette(recorded, live) } : null
     this.#server = http.createServer((req, res) => this.#handle(req, res))
     this.#server.on('connect', (_req: IncomingMessage, socket: Socket) => this.#refuseTunnel(socket))
   }

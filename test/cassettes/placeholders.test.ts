@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import { describe, expect, test } from 'vitest'
-import { hexPlaceholder, hostPlaceholder, ipv4Placeholder, ipv6Placeholder, isPlaceholder, macPlaceholder, numericPlaceholder, secretPlaceholder, uuidPlaceholder, WELL_KNOWN_VALUES } from '../../cassettes/placeholders.js'
+import { hexPlaceholder, hostPlaceholder, ipv4Placeholder, ipv6Placeholder, isPlaceholder, macPlaceholder, numericPlaceholder, placeholderCounters, secretPlaceholder, uuidPlaceholder, WELL_KNOWN_VALUES } from '../../cassettes/placeholders.js'
 import { expiryTime, fixedTime } from '../../cassettes/timestamps.js'
 
 describe('placeholders', () => {
@@ -47,5 +47,17 @@ describe('placeholders', () => {
     expect(fixedTime('Mon, 23 Jul 2012 20:24:48 GMT')).toBe('Sat, 01 Jan 2000 00:00:00 GMT')
     expect(fixedTime('None')).toBe('None')
     expect(expiryTime('2012-09-14T15:11:57.585-05:00')).toBe('2099-01-01T00:00:00.000-05:00')
+  })
+
+  test('placeholderCounters reads back the highest counter of every form in a text', () => {
+    const text = JSON.stringify({
+      values: [secretPlaceholder('token', 2), secretPlaceholder('adminPass', 7), uuidPlaceholder(12), uuidPlaceholder(3, true), numericPlaceholder(4, 6), numericPlaceholder(1200, 6), hexPlaceholder(9, 32), hexPlaceholder(5, 4)],
+      more: `https://${hostPlaceholder(3)}/v2 ${ipv4Placeholder(300)} ${ipv4Placeholder(100_000)} ${ipv6Placeholder(26)} ${macPlaceholder(7, '-')} ${macPlaceholder(70_000)} username-5`,
+    })
+    expect(placeholderCounters(text)).toEqual({
+      secrets: { token: 2, adminPass: 7 },
+      shapes: { uuid: 12, numeric: 1200, hex: 9, host: 3, ipv4: 100_000, ipv6: 26, mac: 70_000, username: 5 },
+    })
+    expect(placeholderCounters('{"flavor": "2", "REDACTED-unknownKind-4": 1}')).toEqual({ secrets: {}, shapes: {} })
   })
 })

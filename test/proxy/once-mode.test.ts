@@ -39,6 +39,43 @@ describe('once mode', () => {
     ])
   })
 
+  test('numbers new placeholders after the ones the cassette holds, so a new server never takes an old one\'s id', async ({ cloud, startProxy }) => {
+    const boot = (computeUrl: string, token: string): Promise<Response> =>
+      fetch(`${computeUrl}/servers`, {
+        method: 'POST',
+        headers: { 'x-auth-token': token, accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify({ server: { name: 'web', imageRef: cloud.baseImages[0]?.id, flavorRef: cloud.flavorIds[0] } }),
+      })
+    const first = await startProxy()
+    const auth = await authenticate(`${first.url}/v2.0`, cloud)
+    await (await boot(auth.compute['DFW'] as string, auth.token)).arrayBuffer()
+    await first.close()
+    const before = (await readCassette(first.cassettePath)).text
+
+    const proxy = await startProxy({ mode: 'once' })
+    const again = await authenticate(`${proxy.url}/v2.0`, cloud)
+    await (await boot(again.compute['DFW'] as string, again.token)).arrayBuffer()
+    // The cassette held one servers.create, replayed here; the second one is new.
+    const second = await boot(again.compute['DFW'] as string, again.token)
+    expect(second.status).toBe(202)
+    await second.arrayBuffer()
+    await proxy.close()
+
+    const { cassette } = await readCassette(proxy.cassettePath)
+    const added = cassette.interactions.at(-1)
+    expect([added?.operation, added?.id, added?.occurrence]).toEqual(['servers.create', 3, 1])
+    const server = (added?.response?.body as unknown as { json: { server: { id: string; adminPass: string } } }).json.server
+    expect(server.id).toMatch(/^ca55e77e-0000-4000-8000-\d{12}$/)
+    expect(server.adminPass).toMatch(/^REDACTED-adminPass-\d+$/)
+    // Each placeholder already in the cassette stands for another real value.
+    expect(before).not.toContain(server.id)
+    expect(before).not.toContain(`"${server.adminPass}"`)
+    // What the cassette already named keeps its name: the compute origin and the tenant.
+    const replayedCreate = cassette.interactions[1]
+    expect(added?.request.origin).toBe(replayedCreate?.request.origin)
+    expect(added?.request.path).toBe(replayedCreate?.request.path)
+  })
+
   test('records everything when the cassette does not exist yet', async ({ cloud, startProxy }) => {
     const proxy = await startProxy({ mode: 'once', targets: [cloud.computeUrls['DFW'] as string] })
     await fetch(`${proxy.url}/v2/${cloud.tenantId}/flavors`, { headers: { 'x-auth-token': cloud.token } }).then((res) => res.arrayBuffer())
