@@ -15,6 +15,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
+import { summaryRow } from './harness.mjs'
 
 const { values: args } = parseArgs({
   options: {
@@ -223,6 +224,21 @@ function report(results, memory) {
     ]),
   ]
   console.log(lines.join('\n'))
+  summarize({ p50, rps, added, memory })
+}
+
+/** The rows of `npm run bench`'s summary table: issue 4's targets, against the bare http-proxy. */
+function summarize({ p50, rps, added, memory }) {
+  for (const name of ['cloudtape record', 'cloudtape passthrough']) {
+    const latency = added(name) / added('http-proxy')
+    const throughput = rps[name] / rps['http-proxy']
+    summaryRow({ benchmark: 'recording proxy', measure: `${name}: added p50 latency vs bare http-proxy`, value: added(name), baseline: added('http-proxy'), unit: 'ms', target: '≤ 1.5×', met: latency <= 1.5 })
+    summaryRow({ benchmark: 'recording proxy', measure: `${name}: throughput vs bare http-proxy`, value: rps[name], baseline: rps['http-proxy'], unit: '/s', target: '≥ 0.7×', met: throughput >= 0.7 })
+  }
+  const passthrough = memory.passthrough
+  const first = passthrough[1] ?? passthrough[0]
+  const last = passthrough.at(-1)
+  summaryRow({ benchmark: 'recording proxy', measure: `passthrough heap after ${last.requests} requests vs after ${first.requests}`, value: last.heapUsed / 1024 / 1024, baseline: first.heapUsed / 1024 / 1024, unit: 'MB', target: 'flat (within 10%)', met: last.heapUsed <= first.heapUsed * 1.1, note: `p50 through the bare http-proxy ${fmt(p50['http-proxy'])} ms, direct ${fmt(p50.direct)} ms` })
 }
 
 function percentile(values, q) {
