@@ -35,6 +35,8 @@ export type { XmlScanVisitor } from './xml-scan.js'
 export {
   isPlaceholder,
   isSecretPlaceholder,
+  secretPlaceholder,
+  numericPlaceholder,
   SECRET_KINDS,
   ID_KINDS,
   WELL_KNOWN_VALUES,

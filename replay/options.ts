@@ -21,6 +21,12 @@ export interface StrictCredentials {
   readonly apiKey?: string
 }
 
+/** The synthesized identity of a cassette without a token exchange (see ARCHITECTURE.md "Synthetic identity"). */
+export interface SyntheticIdentityOptions {
+  /** Region of the catalog's compute endpoint. Default: DFW (rackspace), region-a.geo-1 (hp), RegionOne (nova). */
+  readonly region?: string
+}
+
 /** Which parts of a request take part in matching, beyond operation, params, query and body. */
 export interface MatchRules {
   /** Query keys never compared (`changes-since`, `marker`). */
@@ -56,6 +62,12 @@ export interface ReplaySessionOptions extends MatchRules {
   readonly faults?: FaultInjector | ReadonlyArray<FaultRuleSpec | string>
   /** Seeds probability rules without their own seed. Default 0. */
   readonly seed?: number
+  /**
+   * A token request the cassette cannot answer (it holds no token exchange: a compute-only
+   * recording) gets a synthesized Identity v2.0 access document whose catalog points at the
+   * recorded compute account. Default true; false makes such a request a miss.
+   */
+  readonly syntheticIdentity?: boolean | SyntheticIdentityOptions
 }
 
 /** Every option resolved, defaults filled in. */
@@ -71,6 +83,8 @@ export interface ResolvedSessionOptions {
   readonly ignoreQuery: ReadonlySet<string>
   readonly ignoreBodyPaths: readonly string[]
   readonly matchHeaders: readonly string[]
+  /** null: off; region null: the dialect's default. */
+  readonly syntheticIdentity: { readonly region: string | null } | null
 }
 
 /** Defaults of every session option, in one place. */
@@ -79,6 +93,7 @@ export const SESSION_DEFAULTS = {
   exhausted: 'repeat-last',
   ordering: 'timeline',
   strict: false,
+  syntheticIdentity: true,
 } as const satisfies ReplaySessionOptions
 
 /** Validates options (listing the valid values on error) and fills in defaults. */
@@ -102,7 +117,24 @@ export function resolveSessionOptions(options: ReplaySessionOptions = {}): Resol
     ignoreQuery: new Set(stringList('ignoreQuery', options.ignoreQuery)),
     ignoreBodyPaths: stringList('ignoreBodyPaths', options.ignoreBodyPaths),
     matchHeaders: stringList('matchHeaders', options.matchHeaders).map((name) => name.toLowerCase()),
+    syntheticIdentity: resolveSyntheticIdentity(options.syntheticIdentity ?? SESSION_DEFAULTS.syntheticIdentity),
   }
+}
+
+function resolveSyntheticIdentity(value: boolean | SyntheticIdentityOptions): ResolvedSessionOptions['syntheticIdentity'] {
+  if (value === false) return null
+  if (value === true) return { region: null }
+  if (typeof value !== 'object' || value === null) {
+    throw new CloudtapeError('ERR_CLOUDTAPE_INVALID_OPTION', `Invalid syntheticIdentity ${JSON.stringify(value)}. Expected true, false or { region }.`)
+  }
+  if (value.region === undefined) return { region: null }
+  if (typeof value.region !== 'string' || !/^[\w.:-]+$/.test(value.region)) {
+    throw new CloudtapeError(
+      'ERR_CLOUDTAPE_INVALID_OPTION',
+      `Invalid region ${JSON.stringify(value.region)}. Expected a region name of letters, digits, ".", ":", "_" or "-", e.g. DFW or RegionOne.`,
+    )
+  }
+  return { region: value.region }
 }
 
 function resolveStrict(strict: ReplaySessionOptions['strict']): StrictCredentials | null {

@@ -4,6 +4,7 @@ import { createFaultInjector, parseFaultRuleText, type FaultDecision, type Fault
 import { faultResponse, faultView, fromFaultView, recordedResponse, type ReplayAnswer, type ReplayResponse } from './answers.js'
 import { indexCassette, TOKEN_OPERATION, type CassetteIndex } from './cassette-index.js'
 import { freshTokenBody, recordedTokens, refuseCredentials, refuseToken } from './identity.js'
+import { DEFAULT_SYNTHETIC_REGIONS, planSyntheticIdentity, syntheticTokenResponse, type SyntheticIdentity } from './synthetic-identity.js'
 import { findClosest, formatUnusedTable, NoMatchError, recordCommand, type MissLayer, type MissReport } from './miss-report.js'
 import { resolveSessionOptions, type ReplaySessionOptions, type ResolvedSessionOptions } from './options.js'
 import type { RequestFacts } from './request-facts.js'
@@ -54,6 +55,8 @@ export class ReplaySession {
   readonly faults: FaultInjector
   /** The clock token expiry and fault latencies follow. */
   readonly clock: Clock
+  /** What token requests get when the cassette holds no token exchange; null when it does or the option is off. */
+  readonly syntheticIdentity: SyntheticIdentity | null
   private readonly options: ResolvedSessionOptions
   private readonly index: CassetteIndex
   private readonly tokens: ReadonlySet<string>
@@ -74,8 +77,21 @@ export class ReplaySession {
     this.dialect = this.options.dialect ?? cassette.dialect
     this.clock = this.options.clock
     this.faults = faultInjectorFor(options, this.dialect, this.clock)
-    this.tokens = this.options.strict ? recordedTokens(this.index) : new Set()
+    this.syntheticIdentity = this.synthesize()
+    this.tokens = this.options.strict ? this.issuedTokens() : new Set()
     this.state = this.freshState()
+  }
+
+  private synthesize(): SyntheticIdentity | null {
+    const wanted = this.options.syntheticIdentity
+    if (wanted === null || this.index.identity.length > 0) return null
+    return planSyntheticIdentity(this.index, this.routes, wanted.region ?? DEFAULT_SYNTHETIC_REGIONS[this.cassette.dialect])
+  }
+
+  private issuedTokens(): Set<string> {
+    const tokens = recordedTokens(this.index)
+    if (this.syntheticIdentity) tokens.add(this.syntheticIdentity.token)
+    return tokens
   }
 
   /** The URL to give the client as its identity endpoint. */
@@ -146,6 +162,10 @@ export class ReplaySession {
       if (refused) return this.fault('unauthorized', facts, `Unable to authenticate user with credentials provided (${refused}).`)
       const position = this.state.chooseIdentity()
       if (position !== null) return this.answer(position, 'identity')
+      if (this.syntheticIdentity) {
+        const response = syntheticTokenResponse(this.syntheticIdentity, this.cassette.dialect, facts.format, this.clock)
+        return { kind: 'response', source: 'identity', response, interaction: null }
+      }
     } else if (strict && !facts.operation.startsWith('versions.')) {
       const refused = refuseToken(headers['x-auth-token'], this.tokens)
       if (refused) return this.fault('unauthorized', facts, `This server could not verify that you are authorized (${refused}).`)

@@ -14,6 +14,8 @@ interface ReplayCommandOptions {
   exhausted?: string
   fault?: string[]
   seed?: string
+  region?: string
+  syntheticIdentity: boolean
 }
 
 /**
@@ -32,6 +34,8 @@ export function registerReplayCommand(program: Command, io: ProgramIO): void {
     .option('--dialect <dialect>', `dialect of fault bodies, overriding the cassette's (${DIALECTS.join('|')})`)
     .option('--on-miss <mode>', `what an unmatched request gets (${MISS_MODES.join('|')})`, 'error')
     .option('--exhausted <mode>', `what a request gets once its recorded answers are used up (${EXHAUSTED_MODES.join('|')})`, 'repeat-last')
+    .option('--region <name>', 'region of the synthesized catalog, for a cassette without a token exchange (default DFW, hp region-a.geo-1, nova RegionOne)')
+    .option('--no-synthetic-identity', 'answer token requests only from the cassette: a cassette without a token exchange makes them misses')
     .action(async (options: ReplayCommandOptions) => {
       if (options.dialect !== undefined) assertOneOf('--dialect', options.dialect, DIALECTS)
       assertOneOf('--on-miss', options.onMiss, MISS_MODES)
@@ -44,11 +48,14 @@ export function registerReplayCommand(program: Command, io: ProgramIO): void {
         exhausted: options.exhausted as ExhaustedMode,
         warn: (message) => io.writeErr(`${message}\n`),
         faults: options.fault ?? [],
+        syntheticIdentity: syntheticIdentityOption(options),
         ...(options.seed === undefined ? {} : { seed: parseSeed(options.seed) }),
         ...(options.dialect === undefined ? {} : { dialect: options.dialect as Dialect }),
       })
       io.writeOut(`listening on ${server.url}\n`)
       io.writeOut(`identity: ${server.authUrl}\n`)
+      const synthetic = server.session.syntheticIdentity
+      if (synthetic) io.writeOut(`synthesized identity: region ${synthetic.region}, compute ${synthetic.computeUrl}\n`)
       for (const [origin, base] of server.session.routes.bases) if (base !== server.url) io.writeOut(`${origin} → ${base}\n`)
       if (options.dialect !== undefined && options.dialect !== server.cassette.dialect) {
         io.writeErr(`note: faults use the ${options.dialect} dialect; the cassette was recorded in ${server.cassette.dialect}.\n`)
@@ -56,6 +63,14 @@ export function registerReplayCommand(program: Command, io: ProgramIO): void {
       await stopRequested(io.signal)
       await server.close()
     })
+}
+
+function syntheticIdentityOption(options: ReplayCommandOptions): boolean | { region: string } {
+  if (options.region === undefined) return options.syntheticIdentity
+  if (!options.syntheticIdentity) {
+    throw new CloudtapeError('ERR_CLOUDTAPE_INVALID_OPTION', '--region names the synthesized catalog\'s region; drop it or drop --no-synthetic-identity.')
+  }
+  return { region: options.region }
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

@@ -1,7 +1,10 @@
-import { describe, expect, test } from 'vitest'
-import { isCloudtapeError } from '../../cassettes/index.js'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, onTestFinished, test } from 'vitest'
+import { isCloudtapeError, saveCassetteFile } from '../../cassettes/index.js'
 import { runCli, type CliRun } from '../helpers/cli.js'
-import { PLACEHOLDER } from '../helpers/cassette-builder.js'
+import { buildCassette, PLACEHOLDER, serverGet } from '../helpers/cassette-builder.js'
 
 const BOOT = 'test/fixtures/cassettes/boot-reboot-delete.json'
 
@@ -79,21 +82,26 @@ describe('cloudtape replay', () => {
         'serve a cassette over HTTP (identity and compute) for clients in any language',
         '',
         'Options:',
-        '  --cassette <path>     the cassette file (the path given to record; .json is',
-        '                        appended when missing)',
-        '  --listen <host:port>  address to listen on (default: "127.0.0.1:0")',
-        '  --fault <rule>        fault rule <fault>@<operation-glob>[:<options>], e.g.',
-        '                        overLimit@servers.create:nth=2; repeatable',
-        '  --seed <n>            seed of probability rules (p=...) without their own',
-        '  --strict              check credentials and tokens: wrong ones get the',
-        '                        documented 401 unauthorized fault',
-        "  --dialect <dialect>   dialect of fault bodies, overriding the cassette's",
-        '                        (rackspace|hp|nova)',
-        '  --on-miss <mode>      what an unmatched request gets (error|warn|passthrough)',
-        '                        (default: "error")',
-        '  --exhausted <mode>    what a request gets once its recorded answers are used',
-        '                        up (repeat-last|error) (default: "repeat-last")',
-        '  -h, --help            display help for command',
+        '  --cassette <path>        the cassette file (the path given to record; .json is',
+        '                           appended when missing)',
+        '  --listen <host:port>     address to listen on (default: "127.0.0.1:0")',
+        '  --fault <rule>           fault rule <fault>@<operation-glob>[:<options>], e.g.',
+        '                           overLimit@servers.create:nth=2; repeatable',
+        '  --seed <n>               seed of probability rules (p=...) without their own',
+        '  --strict                 check credentials and tokens: wrong ones get the',
+        '                           documented 401 unauthorized fault',
+        "  --dialect <dialect>      dialect of fault bodies, overriding the cassette's",
+        '                           (rackspace|hp|nova)',
+        '  --on-miss <mode>         what an unmatched request gets',
+        '                           (error|warn|passthrough) (default: "error")',
+        '  --exhausted <mode>       what a request gets once its recorded answers are',
+        '                           used up (repeat-last|error) (default: "repeat-last")',
+        '  --region <name>          region of the synthesized catalog, for a cassette',
+        '                           without a token exchange (default DFW, hp',
+        '                           region-a.geo-1, nova RegionOne)',
+        '  --no-synthetic-identity  answer token requests only from the cassette: a',
+        '                           cassette without a token exchange makes them misses',
+        '  -h, --help               display help for command',
         '',
       ].join('\n'),
     )
@@ -114,5 +122,43 @@ describe('cloudtape replay --fault', () => {
     const result = await runCli(['replay', '--cassette', BOOT, '--fault', 'overLimit'])
     expect(isCloudtapeError(result.error, 'ERR_CLOUDTAPE_FAULT_RULE')).toBe(true)
     expect(result.out).toBe('')
+  })
+})
+
+describe('cloudtape replay of a cassette without a token exchange', () => {
+  async function computeOnlyCassette(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'cloudtape-cli-synthetic-'))
+    onTestFinished(() => rm(dir, { recursive: true, force: true }))
+    const path = join(dir, 'compute-only.json')
+    await saveCassetteFile(path, buildCassette('compute-only', [serverGet(1, 'ACTIVE')]))
+    return path
+  }
+
+  test('synthesizes the token answer in the --region given and prints where compute is', async () => {
+    const replay = await startReplay(['--cassette', await computeOnlyCassette(), '--region', 'LON'])
+    const compute = `${replay.url}/v2/${PLACEHOLDER.tenant}`
+    expect(replay.out().split('\n').slice(1, 3)).toEqual([`identity: ${replay.url}/v2.0`, `synthesized identity: region LON, compute ${compute}`])
+    const token = await fetch(`${replay.url}/v2.0/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"auth":{}}' })
+    const { access } = (await token.json()) as { access: { serviceCatalog: Array<{ endpoints: Array<{ publicURL: string; region: string }> }> } }
+    expect(access.serviceCatalog[0]?.endpoints[0]).toMatchObject({ publicURL: compute, region: 'LON' })
+    expect((await fetch(`${compute}/servers/${PLACEHOLDER.server(1)}`)).status).toBe(200)
+    await replay.stop()
+  })
+
+  test('--no-synthetic-identity leaves token requests to the cassette: here a miss', async () => {
+    const replay = await startReplay(['--cassette', await computeOnlyCassette(), '--no-synthetic-identity'])
+    expect(replay.out()).not.toContain('synthesized')
+    const token = await fetch(`${replay.url}/v2.0/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"auth":{}}' })
+    expect(token.status).toBe(501)
+    expect((await replay.stop()).err).toContain('(identity.tokens.create)')
+  })
+
+  test('fails with ERR_CLOUDTAPE_INVALID_OPTION on --region with --no-synthetic-identity, or a region that is not a name', async () => {
+    const path = await computeOnlyCassette()
+    const both = await runCli(['replay', '--cassette', path, '--region', 'LON', '--no-synthetic-identity'])
+    expect(isCloudtapeError(both.error, 'ERR_CLOUDTAPE_INVALID_OPTION')).toBe(true)
+    const bad = await runCli(['replay', '--cassette', path, '--region', 'a/b'])
+    expect(isCloudtapeError(bad.error, 'ERR_CLOUDTAPE_INVALID_OPTION')).toBe(true)
+    expect((bad.error as Error).message).toContain('Invalid region "a/b"')
   })
 })
