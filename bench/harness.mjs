@@ -114,7 +114,7 @@ export function printSummary(rows) {
 
 export function summaryTable(rows) {
   return markdownTable(
-    ['benchmark', 'measure', 'cloudtape', 'baseline', 'ratio', 'target', 'met'],
+    ['benchmark', 'measure', 'measured', 'baseline', 'ratio', 'target', 'met'],
     rows.map((row) => [
       row.benchmark,
       row.measure,

@@ -16,6 +16,7 @@ import { describeMachine, machine, summaryTable } from './harness.mjs'
 const BENCHMARKS = {
   resolution: { script: 'resolution.bench.mjs', args: [], quick: ['--quick'] },
   replay: { script: 'replay.bench.mjs', args: [], quick: ['--quick'] },
+  'replay-server': { script: 'replay-server.bench.mjs', args: [], quick: ['--quick'] },
   proxy: { script: 'proxy.bench.mjs', args: ['--rounds', '3'], quick: ['--rounds', '1', '--seconds', '1', '--latency-requests', '500', '--memory-requests', '5000'] },
 }
 
