@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { summaryRow } from './harness.mjs'
+import { javaVersion, startMountebank, startTalkback, startWireMock } from './peers.mjs'
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     'memory-requests': { type: 'string', default: '100000' },
     upstream: { type: 'string' },
     cassette: { type: 'string' },
+    without: { type: 'string', default: '' },
   },
 })
 
@@ -93,15 +95,17 @@ async function runProxies() {
   const targets = [`${args.upstream}/v2.0`]
   const recording = await createRecordingProxy({ targets, cassette: args.cassette, mode: 'record' })
   const passthrough = await createRecordingProxy({ targets, cassette: `${args.cassette}.unused`, mode: 'passthrough' })
+  // Peer: talkback in record mode (every request forwarded, its tape written), in this process too.
+  const talkback = await startTalkback({ upstream: args.upstream, tapes: `${args.cassette}.tapes`, record: 'OVERWRITE' })
   process.on('message', (message) => {
     if (message === 'memory') {
       globalThis.gc?.()
       process.send?.({ memory: process.memoryUsage(), interactions: recording.cassette().interactions.length })
     }
     if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() })
-    if (message === 'close') void Promise.all([recording.close(), passthrough.close()]).then(() => process.exit(0))
+    if (message === 'close') void Promise.all([recording.close(), passthrough.close(), talkback.close()]).then(() => process.exit(0))
   })
-  process.send?.({ ready: { bare: `http://127.0.0.1:${bareServer.address().port}`, record: recording.url, passthrough: passthrough.url } })
+  process.send?.({ ready: { bare: `http://127.0.0.1:${bareServer.address().port}`, record: recording.url, passthrough: passthrough.url, talkback: talkback.url } })
 }
 
 // ---- main: the load generator and the report ----
@@ -110,7 +114,10 @@ async function runMain() {
   const dir = await mkdtemp(join(tmpdir(), 'cloudtape-bench-'))
   const upstream = await start('upstream', [])
   const proxies = await start('proxies', ['--upstream', upstream.ready, '--cassette', join(dir, 'bench.json')])
-  const urls = { direct: upstream.ready, 'http-proxy': proxies.ready.bare, 'cloudtape record': proxies.ready.record, 'cloudtape passthrough': proxies.ready.passthrough }
+  const urls = { direct: upstream.ready, 'http-proxy': proxies.ready.bare, 'cloudtape record': proxies.ready.record, 'cloudtape passthrough': proxies.ready.passthrough, 'talkback record': proxies.ready.talkback }
+  const peers = await startPeers(upstream.ready, dir)
+  Object.assign(urls, peers.urls)
+  const inProxiesProcess = new Set(['http-proxy', 'cloudtape record', 'cloudtape passthrough', 'talkback record'])
   // The client authenticates once through cloudtape, as a real session starts.
   for (const url of [urls['cloudtape record'], urls['cloudtape passthrough']]) {
     await fetch(`${url}/v2.0/tokens`, { method: 'POST', body: '{"auth":{}}', headers: { 'content-type': 'application/json' } }).then((r) => r.arrayBuffer())
@@ -121,18 +128,54 @@ async function runMain() {
   const names = Object.keys(urls)
   for (let round = 0; round < rounds; round += 1) {
     const order = names.map((_, i) => names[(i + round) % names.length])
-    for (const name of order) results[name].push(await measure(urls[name] + path, name === 'direct' ? null : proxies.child))
+    for (const name of order) results[name].push(await measure(urls[name] + path, inProxiesProcess.has(name) ? proxies.child : null))
     log(`round ${round + 1}/${rounds}: ` + order.map((name) => `${name} p50 ${fmt(results[name].at(-1).p50)} ms ${Math.round(results[name].at(-1).rps)} req/s`).join(', '))
   }
   const memory = {
     passthrough: await measureMemory(proxies.child, urls['cloudtape passthrough'] + path, Number(args['memory-requests'])),
     record: await measureMemory(proxies.child, urls['cloudtape record'] + path, Number(args['memory-requests'])),
   }
-  report(results, memory)
+  report(results, memory, peers.skipped)
   proxies.child.send('close')
   await once(proxies.child, 'exit')
+  await Promise.all(peers.closers.map((close) => close()))
   upstream.child.kill()
   await rm(dir, { recursive: true, force: true })
+}
+
+/**
+ * Peers recording what they forward, in processes of their own: mountebank (an imposter in
+ * proxyAlways mode) and WireMock proxying (its request journal off). talkback runs in the proxies
+ * process. A peer that cannot start here is left out, with the reason in the report.
+ */
+async function startPeers(upstream, dir) {
+  const without = new Set(args.without.split(',').filter(Boolean))
+  const urls = {}
+  const skipped = {}
+  const closers = []
+  if (without.has('mountebank')) skipped.mountebank = 'left out with --without'
+  else {
+    try {
+      const mb = await startMountebank({ dir })
+      closers.push(mb.close)
+      urls['mountebank proxyAlways'] = await mb.imposter([{ responses: [{ proxy: { to: upstream, mode: 'proxyAlways', predicateGenerators: [{ matches: { method: true, path: true } }] } }] }])
+    } catch (error) {
+      skipped.mountebank = error.message
+    }
+  }
+  if (without.has('wiremock')) skipped.wiremock = 'left out with --without'
+  else if (!(await javaVersion())) skipped.wiremock = 'no java on the PATH (WireMock needs Java 11 or later)'
+  else {
+    try {
+      const wiremock = await startWireMock()
+      closers.push(wiremock.close)
+      await wiremock.mapping({ request: { method: 'ANY', urlPattern: '.*' }, response: { proxyBaseUrl: upstream } })
+      urls['wiremock proxy'] = wiremock.url
+    } catch (error) {
+      skipped.wiremock = error.message
+    }
+  }
+  return { urls, skipped, closers }
 }
 
 async function start(role, extra) {
@@ -188,7 +231,7 @@ async function sampleMemory(child, requests) {
   return { requests, heapUsed: message.memory.heapUsed, rss: message.memory.rss, interactions: message.interactions }
 }
 
-function report(results, memory) {
+function report(results, memory, skipped) {
   const median = (values) => percentile(values, 0.5)
   const stat = (key) => Object.fromEntries(Object.entries(results).map(([name, runs]) => [name, median(runs.map((run) => run[key]))]))
   const p50 = stat('p50')
@@ -217,6 +260,7 @@ function report(results, memory) {
     ...verdict('cloudtape record'),
     ...verdict('cloudtape passthrough'),
     `errors and non-2xx answers: ${errors}`,
+    ...Object.entries(skipped).map(([name, why]) => `${name} not run: ${why}`),
     '',
     ...Object.entries(memory).flatMap(([mode, samples]) => [
       `memory over ${args['memory-requests']} requests through cloudtape ${mode}, after gc:`,
@@ -234,6 +278,10 @@ function summarize({ p50, rps, added, memory }) {
     const throughput = rps[name] / rps['http-proxy']
     summaryRow({ benchmark: 'recording proxy', measure: `${name}: added p50 latency vs bare http-proxy`, value: added(name), baseline: added('http-proxy'), unit: 'ms', target: '≤ 1.5×', met: latency <= 1.5 })
     summaryRow({ benchmark: 'recording proxy', measure: `${name}: throughput vs bare http-proxy`, value: rps[name], baseline: rps['http-proxy'], unit: '/s', target: '≥ 0.7×', met: throughput >= 0.7 })
+  }
+  for (const name of Object.keys(rps).filter((name) => !['direct', 'http-proxy'].includes(name) && !name.startsWith('cloudtape'))) {
+    summaryRow({ benchmark: 'recording proxy', measure: `${name}: added p50 latency vs bare http-proxy`, value: added(name), baseline: added('http-proxy'), unit: 'ms' })
+    summaryRow({ benchmark: 'recording proxy', measure: `${name}: throughput vs bare http-proxy`, value: rps[name], baseline: rps['http-proxy'], unit: '/s' })
   }
   const passthrough = memory.passthrough
   const first = passthrough[1] ?? passthrough[0]
