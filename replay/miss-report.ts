@@ -3,6 +3,7 @@ import type { Interaction } from '../cassettes/index.js'
 import type { BodyFacts } from './body-leaves.js'
 import { firstInteraction, variantFacts, type CassetteIndex, type Variant } from './cassette-index.js'
 import type { Mask, RequestFacts } from './request-facts.js'
+import { isLibraryName } from './library-names.js'
 
 /** The layers of a match, in the order they are compared. */
 export const MISS_LAYERS = ['operation', 'origin', 'format', 'parameter', 'query', 'header', 'body', 'exhausted'] as const
@@ -129,6 +130,8 @@ export function formatMissReport(report: MissReport): string {
 
 /** The re-record command for a cassette path. */
 export function recordCommand(path: string): string {
+  // A library cassette holds a documented example, not the user's traffic: record their own.
+  if (isLibraryName(path)) return `cloudtape record --cassette <your cassette> --target <identity URL> (${path} is a documented example from the cassette library)`
   return `cloudtape record --cassette ${path} --target <identity URL>`
 }
 

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import { CloudtapeError } from '../../cassettes/errors.js'
 import { lintPath } from '../../cassettes/lint.js'
+import { libraryLintPath } from '../../replay/library.js'
+import { isLibraryName } from '../../replay/library-names.js'
 import type { ProgramIO } from '../program.js'
 
 interface LintOptions {
@@ -12,10 +14,10 @@ export function registerLintCommand(program: Command, io: ProgramIO): void {
   program
     .command('lint')
     .description('check cassettes for surviving secrets and invalid files (exit 1 with file, JSON path and reason per finding)')
-    .argument('<path>', 'a cassette file, or a folder searched recursively for .json files')
+    .argument('<path>', 'a cassette file, or a folder searched recursively for .json files; library, library/hp or a library name for the cassette library')
     .option('--json', 'print the report as JSON')
     .action(async (path: string, options: LintOptions) => {
-      const report = await lintPath(path)
+      const report = await lintPath(path === 'library' || isLibraryName(path) ? libraryLintPath(path) : path)
       if (options.json) io.writeOut(`${JSON.stringify(report, null, 2)}\n`)
       else for (const finding of report.findings) io.writeOut(`${finding.file}: ${finding.path}: ${finding.reason}\n`)
       const cassettes = `${report.files} cassette${report.files === 1 ? '' : 's'}`

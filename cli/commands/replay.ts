@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { assertOneOf, CloudtapeError, DIALECTS } from '../../cassettes/index.js'
 import type { Dialect } from '../../cassettes/index.js'
-import { createReplayServer, EXHAUSTED_MODES, MISS_MODES } from '../../replay/index.js'
+import { cassetteArgument, createReplayServer, EXHAUSTED_MODES, MISS_MODES } from '../../replay/index.js'
 import type { ExhaustedMode, MissMode } from '../../replay/index.js'
 import type { ProgramIO } from '../program.js'
 
@@ -26,7 +26,7 @@ export function registerReplayCommand(program: Command, io: ProgramIO): void {
   program
     .command('replay')
     .description('serve a cassette over HTTP (identity and compute) for clients in any language')
-    .requiredOption('--cassette <path>', 'the cassette file (the path given to record; .json is appended when missing)')
+    .requiredOption('--cassette <path>', 'the cassette file (the path given to record; .json is appended when missing), or a library name (library/servers.create)')
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:0')
     .option('--fault <rule>', 'fault rule <fault>@<operation-glob>[:<options>], e.g. overLimit@servers.create:nth=2; repeatable', collect)
     .option('--seed <n>', 'seed of probability rules (p=...) without their own')
@@ -41,7 +41,7 @@ export function registerReplayCommand(program: Command, io: ProgramIO): void {
       assertOneOf('--on-miss', options.onMiss, MISS_MODES)
       assertOneOf('--exhausted', options.exhausted, EXHAUSTED_MODES)
       const server = await createReplayServer({
-        cassette: options.cassette.endsWith('.json') ? options.cassette : `${options.cassette}.json`,
+        cassette: cassetteArgument(options.cassette),
         listen: options.listen,
         strict: options.strict === true,
         onMiss: options.onMiss as MissMode,

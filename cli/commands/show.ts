@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import type { Interaction } from '../../cassettes/schema.js'
-import { loadCassetteFile, toCassetteFilePath } from '../../cassettes/store.js'
+import { cassetteArgument, loadCassetteSource } from '../../replay/load-cassette.js'
 import type { ProgramIO } from '../program.js'
 
 interface ShowOptions {
@@ -25,10 +25,10 @@ export function registerShowCommand(program: Command, io: ProgramIO): void {
   program
     .command('show')
     .description('list the interactions of a cassette: #, operation, method and path, status, format, occurrence')
-    .argument('<cassette>', 'cassette file (".json" is appended when missing), as given to record --cassette')
+    .argument('<cassette>', 'cassette file (".json" is appended when missing), as given to record --cassette, or a library name (library/servers.create)')
     .option('--json', 'print the rows as JSON')
     .action(async (cassette: string, options: ShowOptions) => {
-      const loaded = await loadCassetteFile(toCassetteFilePath(cassette))
+      const { cassette: loaded } = await loadCassetteSource(cassetteArgument(cassette))
       const rows = loaded.interactions.map(toRow)
       if (options.json) {
         io.writeOut(`${JSON.stringify(rows, null, 2)}\n`)

@@ -3,6 +3,7 @@ import { CloudtapeError, createCassetteRecorder, saveCassetteFile } from '../../
 import type { RawExchange } from '../../cassettes/index.js'
 import type { ReplayAnswer } from '../answers.js'
 import { cassettePath, loadCassetteSource } from '../load-cassette.js'
+import { isLibraryName } from '../library-names.js'
 import { resolveSessionOptions, type ReplaySessionOptions } from '../options.js'
 import { createReplaySession, type ReplaySession } from '../session.js'
 import { inProcessOutcome, transportError } from './transport.js'
@@ -72,6 +73,9 @@ export async function cloudtapePersister(): Promise<CloudtapePersisterClass> {
      */
     override async onSaveRecording(recordingId: string, har: Har): Promise<void> {
       const name = this.polly.recordingName
+      if (isLibraryName(name)) {
+        throw new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_WRITE', `Polly recorded requests missing from the library cassette "${name}"; library cassettes are read-only. Record into a cassette of your own (a name outside library/).`)
+      }
       const path = cassettePath(name, this.cloudtape.dir)
       const exists = await access(path).then(() => true, () => false)
       if (exists && this.polly.mode !== 'record') {
