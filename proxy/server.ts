@@ -92,7 +92,9 @@ class RecordingProxyServer extends EventEmitter<RecordingProxyEventMap> implemen
     attachProxyEvents(this.#httpProxy, options.upstreamTimeoutMs)
     this.#deps = this.#forwardDeps()
     this.#once = options.mode === 'once' ? { deps: this.#deps, once: new OnceCassette(existing ?? emptyCassette(options)), replayed: (interaction) => this.#emitSafely('replayed', { interaction }), matched: (recorded, live) => this.#recording.answeredFromCassette(recorded, live) } : null
-    this.#server = http.createServer((req, res) => this.#handle(req, res))
+    // Clients poll at intervals longer than Node's 5 s idle timeout; a pooled socket closed by the
+    // proxy just as the client reuses it shows up as ECONNRESET. Clouds' load balancers allow a minute.
+    this.#server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => this.#handle(req, res))
     this.#server.on('connect', (_req: IncomingMessage, socket: Socket) => this.#refuseTunnel(socket))
   }
 

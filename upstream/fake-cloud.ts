@@ -141,7 +141,10 @@ function addInitialServer(runtime: CloudRuntime, region: RegionState, count: num
 }
 
 function listen(host: string): Promise<Server> {
-  const server = createServer({ noDelay: true })
+  // Node's default 5 s idle timeout races clients that pause between requests on a loaded machine:
+  // the server closes the pooled socket just as fetch reuses it, and the client sees ECONNRESET.
+  // A minute is what load balancers in front of real clouds commonly allow.
+  const server = createServer({ noDelay: true, keepAliveTimeout: 60_000 })
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, host, () => {

@@ -37,6 +37,9 @@ export interface ReplayServer {
 
 const DEFAULT_MAX_BODY = 16 * 1024 * 1024
 
+/** How long an idle keep-alive connection stays open: what load balancers in front of clouds allow. */
+const IDLE_KEEP_ALIVE_MS = 60_000
+
 /**
  * Serves a cassette over HTTP to clients in any language, plus the control API under `/_cloudtape/`.
  *
@@ -51,7 +54,9 @@ export async function createReplayServer(options: ReplayServerOptions): Promise<
   let session: ReplaySession | null = null
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY
   const warn = options.warn ?? ((message: string) => void process.stderr.write(`${message}\n`))
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+  // Test suites pause between requests (fake timers, slow steps); with Node's 5 s idle timeout a
+  // client reusing its pooled socket races the server's close and sees ECONNRESET.
+  const server = createServer({ keepAliveTimeout: IDLE_KEEP_ALIVE_MS }, (req, res) => {
     if (session) serve(session, req, res, maxBody, warn)
   })
   server.listen(address.port, address.host)
