@@ -100,7 +100,7 @@ async function runProxies() {
   process.on('message', (message) => {
     if (message === 'memory') {
       globalThis.gc?.()
-      process.send?.({ memory: process.memoryUsage(), interactions: recording.cassette().interactions.length })
+      process.send?.({ memory: process.memoryUsage(), interactions: recording.summary().interactions })
     }
     if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() })
     if (message === 'close') void Promise.all([recording.close(), passthrough.close(), talkback.close()]).then(() => process.exit(0))

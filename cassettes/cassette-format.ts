@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import schema from './cassette.schema.json' with { type: 'json' }
 import { CloudtapeError } from './errors.js'
-import { CASSETTE_VERSION, type Cassette, type Interaction, type RecordedRequest, type RecordedResponse, type StoredBody, type StoredHeaders } from './schema.js'
+import { CASSETTE_VERSION, type Cassette, type CassetteHead, type Interaction, type RecordedRequest, type RecordedResponse, type StoredBody, type StoredHeaders } from './schema.js'
 
 /** The published JSON Schema of cassette files (draft-07), also shipped as `cloudtape/cassette.schema.json`. */
 export const CASSETTE_SCHEMA: Readonly<Record<string, unknown>> = schema
@@ -120,15 +120,47 @@ function describe(error: ErrorObject): string {
  * newline. The same cassette always gives the same bytes, so re-recording gives clean diffs.
  */
 export function serializeCassette(cassette: Cassette): string {
+  return serializeCassetteHead(cassette) + serializeInteractionsTail(cassette.interactions, true)
+}
+
+/**
+ * The text of a cassette up to its interactions, ending in `"interactions": [`. A file is this,
+ * then the interactions' entries joined by `,`, then INTERACTIONS_END (or `]` and `\n}\n` when
+ * empty): serializeCassette's bytes, built so that interactions can be appended to a file
+ * without serializing the ones before them.
+ */
+export function serializeCassetteHead(head: CassetteHead): string {
   const ordered = {
-    version: cassette.version,
-    name: cassette.name,
-    dialect: cassette.dialect,
-    recordedAt: cassette.recordedAt,
-    ...(cassette.meta === undefined ? {} : { meta: cassette.meta }),
-    interactions: cassette.interactions.map(orderInteraction),
+    version: head.version,
+    name: head.name,
+    dialect: head.dialect,
+    recordedAt: head.recordedAt,
+    ...(head.meta === undefined ? {} : { meta: head.meta }),
+    interactions: [],
   }
-  return `${JSON.stringify(ordered, null, 2)}\n`
+  const text = JSON.stringify(ordered, null, 2)
+  return text.slice(0, text.length - ']\n}'.length)
+}
+
+const ENTRY_OPENING = '{\n  "i": ['
+const ENTRY_CLOSING = '\n  ]\n}'
+
+/** How a cassette file with at least one interaction ends: its last entry is right before this. */
+export const INTERACTIONS_END = '\n  ]\n}\n'
+
+/**
+ * The text that follows a cassette's head or (with `first` false) its last entry: each
+ * interaction as an entry of the interactions array, then the end of the file.
+ */
+export function serializeInteractionsTail(interactions: readonly Interaction[], first: boolean): string {
+  if (interactions.length === 0) return first ? ']\n}\n' : INTERACTIONS_END
+  let text = first ? '' : ','
+  interactions.forEach((interaction, at) => {
+    // Serialized inside a one-element array two levels deep, an entry gets the file's indentation.
+    const wrapped = JSON.stringify({ i: [orderInteraction(interaction)] }, null, 2)
+    text += (at === 0 ? '' : ',') + wrapped.slice(ENTRY_OPENING.length, wrapped.length - ENTRY_CLOSING.length)
+  })
+  return text + INTERACTIONS_END
 }
 
 function orderInteraction(interaction: Interaction): Interaction {

@@ -9,7 +9,7 @@ import { flattenHeaders, learnHeaders, learnUrl, rewriteHeaders, rewriteUrl, typ
 import type { NormalizationOptions } from './normalization-rules.js'
 import { DIALECTS, type Dialect } from './operation-catalog.js'
 import { resolveOperation } from './resolve-operation.js'
-import { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS, type Cassette, type CassetteMeta, type Interaction, type TransportFault } from './schema.js'
+import { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS, type Cassette, type CassetteHead, type CassetteMeta, type Interaction, type TransportFault } from './schema.js'
 import { isPlaceholder, isSecretPlaceholder, placeholderCounters } from './placeholders.js'
 import { scrubText, type NormalizeContext } from './scrub-text.js'
 
@@ -47,6 +47,12 @@ export interface CassetteRecorderOptions {
    * holds, and its name, dialect and recordedAt are kept.
    */
   readonly extending?: Cassette
+  /**
+   * False: `record()` hands each interaction over without keeping it, so memory stays flat over a
+   * long session (the proxy appends them to the file); `cassette()` then fails and `head()` gives
+   * the rest. Default true.
+   */
+  readonly keepInteractions?: boolean
 }
 
 /** Turns live exchanges into normalized, redacted interactions. Keeps no raw data. */
@@ -55,6 +61,8 @@ export interface CassetteRecorder {
   record(exchange: RawExchange): Interaction
   /** A snapshot of the cassette so far, every interaction in the cassette's dialect. */
   cassette(): Cassette
+  /** The cassette without its interactions: name, dialect (the guess so far), recordedAt, meta. */
+  head(): CassetteHead
   /** Counts of secrets replaced and ids mapped, for the demo and logs. */
   summary(): NormalizationSummary
   /** The dialect given, or the best guess from what was recorded so far. */
@@ -89,30 +97,35 @@ export function createCassetteRecorder(options: CassetteRecorderOptions): Casset
   for (const interaction of previous) occurrences.set(occurrenceKey(interaction), (occurrences.get(occurrenceKey(interaction)) ?? 0) + 1)
   if (extending) context.map.continueAfter(placeholderCounters(JSON.stringify(previous)))
   const dialectNow = (): Dialect => options.dialect ?? extending?.dialect ?? detector.dialect
+  const keep = options.keepInteractions !== false
+  let recorded = 0
 
   const record = (exchange: RawExchange): Interaction => {
     const interaction = normalizeExchange(exchange, { context, detector, maxBodyBytes, timing: options.timing === true })
     const key = occurrenceKey(interaction)
     const occurrence = occurrences.get(key) ?? 0
     occurrences.set(key, occurrence + 1)
-    const complete: Interaction = { ...interaction, id: previous.length + interactions.length + 1, occurrence, dialect: dialectNow() }
-    interactions.push(complete)
+    recorded += 1
+    const complete: Interaction = { ...interaction, id: previous.length + recorded, occurrence, dialect: dialectNow() }
+    if (keep) interactions.push(complete)
     return complete
   }
+  const head = (): CassetteHead => ({
+    version: CASSETTE_VERSION,
+    name: extending?.name ?? options.name,
+    dialect: dialectNow(),
+    recordedAt,
+    ...(options.meta ? { meta: options.meta } : extending?.meta ? { meta: extending.meta } : {}),
+  })
   return {
     record,
+    head,
     cassette: () => {
-      const dialect = dialectNow()
-      return {
-        version: CASSETTE_VERSION,
-        name: extending?.name ?? options.name,
-        dialect,
-        recordedAt,
-        ...(options.meta ? { meta: options.meta } : extending?.meta ? { meta: extending.meta } : {}),
-        interactions: [...previous, ...interactions.map((interaction) => ({ ...interaction, dialect }))],
-      }
+      if (!keep) throw new CloudtapeError('ERR_CLOUDTAPE_INVALID_OPTION', 'This recorder was created with keepInteractions: false; it keeps no interactions. Collect what record() returns instead.')
+      const cassetteHead = head()
+      return { ...cassetteHead, interactions: [...previous, ...interactions.map((interaction) => ({ ...interaction, dialect: cassetteHead.dialect }))] }
     },
-    summary: () => context.map.summary(interactions.length),
+    summary: () => context.map.summary(recorded),
     get dialect() {
       return dialectNow()
     },

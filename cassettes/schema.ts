@@ -103,3 +103,6 @@ export interface Cassette {
   readonly meta?: CassetteMeta
   readonly interactions: readonly Interaction[]
 }
+
+/** A cassette without its interactions. */
+export type CassetteHead = Omit<Cassette, 'interactions'>

@@ -1,8 +1,8 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { parseCassette, serializeCassette } from './cassette-format.js'
+import { INTERACTIONS_END, parseCassette, serializeCassette, serializeInteractionsTail } from './cassette-format.js'
 import { CloudtapeError } from './errors.js'
-import type { Cassette } from './schema.js'
+import type { Cassette, Interaction } from './schema.js'
 
 /** Files bigger than this are refused before reading: a cassette this big is a mistake. */
 export const MAX_CASSETTE_FILE_BYTES = 64 * 1024 * 1024
@@ -64,20 +64,59 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`
 }
 
-/** One queue per file: writes to the same path run one after another, never interleaved. */
-const writeQueues = new Map<string, Promise<void>>()
-let tempCounter = 0
+/** A cassette file as this process last wrote it: what appending to it needs to know. */
+export interface WrittenCassetteFile {
+  readonly bytes: number
+  readonly interactions: number
+}
 
 /**
  * Writes a cassette atomically: a temp file in the same folder, fsync, then rename over the
  * target. A crash leaves the previous complete file; concurrent saves of one path in this process
  * run in turn (the last one wins), and writers in other processes each rename a complete file.
  */
-export function saveCassetteFile(path: string, cassette: Cassette): Promise<void> {
+export function saveCassetteFile(path: string, cassette: Cassette): Promise<WrittenCassetteFile> {
+  const text = Buffer.from(serializeCassette(cassette))
+  const written: WrittenCassetteFile = { bytes: text.length, interactions: cassette.interactions.length }
+  return inWriteQueue(path, (key) => writeAtomically(key, (handle) => handle.writeFile(text))).then(() => written)
+}
+
+/**
+ * Appends interactions to a cassette file this process wrote (`written` says how it left it),
+ * atomically like saveCassetteFile but without serializing what the file already holds: the file
+ * is copied to the temp file (by the kernel), the new entries replace its closing brackets, and
+ * the copy is renamed over it. The bytes are those saveCassetteFile would write for the whole
+ * cassette. Fails with ERR_CLOUDTAPE_CASSETTE_WRITE, leaving the file alone, when its size is not
+ * the one it was written with (someone else changed it).
+ */
+export function appendToCassetteFile(path: string, written: WrittenCassetteFile, interactions: readonly Interaction[]): Promise<WrittenCassetteFile> {
+  const tail = Buffer.from(serializeInteractionsTail(interactions, written.interactions === 0))
+  const offset = written.bytes - (written.interactions === 0 ? EMPTY_END.length : INTERACTIONS_END.length)
+  const appended: WrittenCassetteFile = { bytes: offset + tail.length, interactions: written.interactions + interactions.length }
+  return inWriteQueue(path, async (key) => {
+    const size = await stat(key).then((info) => info.size, () => -1)
+    if (size !== written.bytes) {
+      throw new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_WRITE', `Cannot append to cassette "${key}": it changed on disk while it was being recorded (${size < 0 ? 'it is gone' : `${size} bytes, expected ${written.bytes}`}). Record into a file nothing else writes to.`)
+    }
+    await writeAtomically(key, async (handle, temp) => {
+      await copyFile(key, temp)
+      await handle.write(tail, 0, tail.length, offset)
+    })
+    return appended
+  })
+}
+
+/** How a cassette file with no interactions ends. */
+const EMPTY_END = ']\n}\n'
+
+/** One queue per file: writes to the same path run one after another, never interleaved. */
+const writeQueues = new Map<string, Promise<unknown>>()
+let tempCounter = 0
+
+function inWriteQueue<T>(path: string, write: (key: string) => Promise<T>): Promise<T> {
   const key = resolve(path)
-  const text = serializeCassette(cassette)
   const previous = writeQueues.get(key) ?? Promise.resolve()
-  const next = previous.catch(() => undefined).then(() => writeAtomically(key, text))
+  const next = previous.catch(() => undefined).then(() => write(key))
   writeQueues.set(key, next)
   // Forget the queue once drained, so the map does not grow with every cassette ever saved.
   void next.finally(() => {
@@ -86,7 +125,8 @@ export function saveCassetteFile(path: string, cassette: Cassette): Promise<void
   return next
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+/** Fills a temp file next to `path` (opened for writing), fsyncs it and renames it over `path`. */
+async function writeAtomically(path: string, fill: (handle: FileHandle, temp: string) => Promise<unknown>): Promise<void> {
   const folder = dirname(path)
   tempCounter += 1
   const temp = join(folder, `.${basename(path)}.${process.pid}.${tempCounter}.tmp`)
@@ -94,7 +134,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     await mkdir(folder, { recursive: true })
     const handle = await open(temp, 'wx', 0o644)
     try {
-      await handle.writeFile(text, 'utf8')
+      await fill(handle, temp)
       await handle.sync()
     } finally {
       await handle.close()
@@ -154,7 +194,9 @@ export function createFileCassetteStore(root: string): CassetteStore {
     root: absoluteRoot,
     pathOf,
     load: async (name) => loadCassetteFile(pathOf(name)),
-    save: async (name, cassette) => saveCassetteFile(pathOf(name), cassette),
+    save: async (name, cassette) => {
+      await saveCassetteFile(pathOf(name), cassette)
+    },
     exists: async (name) => {
       try {
         return (await stat(pathOf(name))).isFile()

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs'
 import type { Clock } from '../cassettes/clock.js'
+import { parseCassette } from '../cassettes/cassette-format.js'
 import { CloudtapeError, isCloudtapeError } from '../cassettes/errors.js'
-import type { Cassette } from '../cassettes/schema.js'
-import { saveCassetteFile } from '../cassettes/store.js'
+import type { Cassette, CassetteHead, Interaction } from '../cassettes/schema.js'
+import { appendToCassetteFile, loadCassetteFile, saveCassetteFile, type WrittenCassetteFile } from '../cassettes/store.js'
 
 /** The pause after a background write, as a multiple of how long the write took. */
 export const WRITE_PAUSE_FACTOR = 4
@@ -10,21 +12,32 @@ export const WRITE_PAUSE_FACTOR = 4
 export interface CassetteWriterOptions {
   readonly path: string
   readonly clock: Clock
-  /** The cassette as it stands now. */
-  readonly snapshot: () => Cassette
+  /** The cassette's head as it stands now (the dialect guess may still change). */
+  readonly head: () => CassetteHead
+  /** What the cassette holds before this session's interactions (once mode's existing ones). */
+  readonly base: readonly Interaction[]
   /** A background write failed (flush() reports its own failures by rejecting). */
   readonly onError: (error: CloudtapeError) => void
+}
+
+/** What this writer last put on disk. */
+interface OnDisk extends WrittenCassetteFile {
+  readonly head: string
 }
 
 /**
  * Writes the cassette after interactions finish, off the clients' path: bursts coalesce into one
  * write, one write runs at a time, and the next background write waits WRITE_PAUSE_FACTOR times
- * as long as the last one took, so a long session spends at most a fifth of its time serializing
- * (a small cassette is still written within milliseconds). Every write is atomic (the core's temp
- * file + rename), so a crash leaves the last complete cassette.
+ * as long as the last one took. The first write is whole; later ones append only the new
+ * interactions (appendToCassetteFile), which then leave memory, so a long session neither holds
+ * nor re-serializes what it recorded. Every write is atomic (temp file + rename), so a crash
+ * leaves the last complete cassette.
  */
 export class CassetteWriter {
   readonly #options: CassetteWriterOptions
+  /** Recorded, not on disk yet, in id order. */
+  #pending: Interaction[] = []
+  #onDisk: OnDisk | null = null
   #dirty = false
   #scheduled: NodeJS.Timeout | NodeJS.Immediate | null = null
   #running: Promise<void> | null = null
@@ -34,11 +47,28 @@ export class CassetteWriter {
     this.#options = options
   }
 
-  /** Something changed: write soon. */
-  markDirty(): void {
+  /** A new interaction (ids follow the base's): written soon. */
+  add(interaction: Interaction): void {
+    this.#pending.push(interaction)
     this.#dirty = true
     if (this.#running || this.#scheduled) return
     this.#schedule(0)
+  }
+
+  /** How many interactions the cassette holds, on disk or about to be. */
+  get size(): number {
+    return (this.#onDisk?.interactions ?? this.#options.base.length) + this.#pending.length
+  }
+
+  /**
+   * The whole cassette: what is on disk (read back once written: interactions leave memory)
+   * followed by what is not yet, every interaction in the head's dialect.
+   */
+  cassette(): Cassette {
+    const head = this.#options.head()
+    const written = this.#onDisk ? parseCassette(readFileSync(this.#options.path, 'utf8'), this.#options.path).interactions : this.#options.base
+    const unwritten = this.#pending.filter((interaction) => interaction.id > written.length)
+    return { ...head, interactions: inDialect([...written, ...unwritten], head) }
   }
 
   /** Writes what is recorded now; resolves once it is on disk, rejects if the write fails. */
@@ -93,13 +123,37 @@ export class CassetteWriter {
   async #writeOnce(): Promise<void> {
     this.#dirty = false
     const started = this.#options.clock.now()
-    await saveCassetteFile(this.#options.path, this.#options.snapshot())
+    const batch = this.#pending.slice()
+    const head = this.#options.head()
+    const headText = JSON.stringify(head)
+    const onDisk = this.#onDisk
+    const written =
+      onDisk && onDisk.head === headText
+        ? await appendToCassetteFile(this.#options.path, onDisk, inDialect(batch, head))
+        : await saveCassetteFile(this.#options.path, { ...head, interactions: inDialect([...(await this.#before()), ...batch], head) })
+    this.#onDisk = { ...written, head: headText }
+    // Interactions added while writing stay pending for the next write.
+    this.#pending = this.#pending.slice(batch.length)
     this.#lastWriteMs = Math.max(0, this.#options.clock.now() - started)
+  }
+
+  /**
+   * What precedes the batch in a whole write: the base before anything was written; after that
+   * (the head changed: a later dialect guess), the file read back.
+   */
+  async #before(): Promise<readonly Interaction[]> {
+    if (!this.#onDisk) return this.#options.base
+    return (await loadCassetteFile(this.#options.path, { maxBytes: Number.MAX_SAFE_INTEGER })).interactions
   }
 
   #afterWrite(): void {
     if (this.#dirty && !this.#scheduled) this.#schedule(this.#lastWriteMs * WRITE_PAUSE_FACTOR)
   }
+}
+
+/** A cassette's interactions all carry its dialect (the recorder's guess may have changed since). */
+function inDialect(interactions: readonly Interaction[], head: CassetteHead): Interaction[] {
+  return interactions.map((interaction) => (interaction.dialect === head.dialect ? interaction : { ...interaction, dialect: head.dialect }))
 }
 
 function asWriteError(error: unknown, path: string): CloudtapeError {

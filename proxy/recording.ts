@@ -61,11 +61,14 @@ export class CassetteRecording {
       ...(options.dialect ? { dialect: options.dialect } : {}),
       ...(options.rules ? { rules: options.rules } : {}),
       ...(options.existing ? { extending: options.existing } : {}),
+      keepInteractions: false,
     })
+    const recorder = this.#recorder
     this.#writer = new CassetteWriter({
       path: options.path,
       clock: options.clock,
-      snapshot: () => this.cassette(),
+      head: () => recorder.head(),
+      base: options.existing?.interactions ?? [],
       onError: (error) => options.emit('error', error),
     })
   }
@@ -89,7 +92,7 @@ export class CassetteRecording {
     try {
       const interaction = this.#recorder.record(exchange)
       this.#recorded += 1
-      this.#writer.markDirty()
+      this.#writer.add(interaction)
       this.#options.emit('interaction', { interaction })
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
@@ -101,7 +104,7 @@ export class CassetteRecording {
   /** The cassette as recorded so far (empty in passthrough mode; in once mode, after what it held). */
   cassette(): Cassette {
     this.#queue.drain()
-    if (this.#recorder) return this.#recorder.cassette()
+    if (this.#writer) return this.#writer.cassette()
     return { version: CASSETTE_VERSION, name: cassetteName(this.#options.path), dialect: this.#options.dialect ?? 'rackspace', recordedAt: new Date(this.#options.clock.now()).toISOString(), interactions: [] }
   }
 
@@ -111,6 +114,12 @@ export class CassetteRecording {
    */
   answeredFromCassette(recorded: Interaction, live: { readonly origin: string; readonly params: Readonly<Record<string, string>> }): void {
     this.#recorder?.alias(recorded, live)
+  }
+
+  /** How many interactions the cassette holds (0 in passthrough mode), without reading it back. */
+  size(): number {
+    this.#queue.drain()
+    return this.#writer?.size ?? 0
   }
 
   /** What redaction and normalization did to what this session recorded (all zero in passthrough mode). */

@@ -26,7 +26,7 @@ export interface RecordingProxy extends EventEmitter<RecordingProxyEventMap> {
   readonly mode: RecordingMode
   /** The cassette file path (with `.json`). */
   readonly cassettePath: string
-  /** The cassette as recorded so far. */
+  /** The cassette as recorded so far (what is already written is read back from the file: memory holds only what is not). */
   cassette(): Cassette
   /**
    * What redaction and normalization did to this session's interactions: distinct secrets replaced
@@ -196,7 +196,7 @@ class RecordingProxyServer extends EventEmitter<RecordingProxyEventMap> implemen
     return {
       mode: this.mode,
       cassette: this.cassettePath,
-      interactions: this.cassette().interactions.length,
+      interactions: this.#recording.size(),
       upstreams: this.#table.mounts().map((mount) => ({ origin: mount.origin, url: this.#url + mount.prefix, source: mount.source })),
     }
   }

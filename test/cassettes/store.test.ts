@@ -7,7 +7,7 @@ import { CASSETTE_SCHEMA, parseCassette, serializeCassette } from '../../cassett
 import { createFakeClock } from '../../cassettes/clock.js'
 import { createCassetteRecorder } from '../../cassettes/recorder.js'
 import type { Cassette } from '../../cassettes/schema.js'
-import { createFileCassetteStore, loadCassetteFile, saveCassetteFile, toCassetteFilePath } from '../../cassettes/store.js'
+import { appendToCassetteFile, createFileCassetteStore, loadCassetteFile, saveCassetteFile, toCassetteFilePath } from '../../cassettes/store.js'
 import { exchange } from '../helpers/exchange.js'
 import { REBUILD_JSON_RESPONSE_2_33, REBUILD_XML_RESPONSE_2_35 } from './fixtures/seed-examples.js'
 
@@ -135,6 +135,29 @@ describe('cassette files', () => {
     await Promise.all([...saves, ...reads])
     expect(await readFile(path, 'utf8')).toBe(serializeCassette(versions.at(-1) as Cassette))
     expect(await readdir(dir)).toEqual(['race.json'])
+  })
+
+  test('appending to a saved file gives the bytes a whole save gives, and leaves no temp files', async () => {
+    const path = join(dir, 'appended.json')
+    const whole = sampleCassette('appended', 5)
+    let written = await saveCassetteFile(path, { ...whole, interactions: [] })
+    written = await appendToCassetteFile(path, written, whole.interactions.slice(0, 2))
+    written = await appendToCassetteFile(path, written, [])
+    written = await appendToCassetteFile(path, written, whole.interactions.slice(2))
+    const text = await readFile(path, 'utf8')
+    expect(text).toBe(serializeCassette(whole))
+    expect(written).toEqual({ bytes: Buffer.byteLength(text), interactions: 5 })
+    expect(await readdir(dir)).toEqual(['appended.json'])
+  })
+
+  test('refuses to append to a file that changed since it was written, and leaves it alone', async () => {
+    const path = join(dir, 'changed.json')
+    const whole = sampleCassette('changed', 2)
+    const written = await saveCassetteFile(path, { ...whole, interactions: whole.interactions.slice(0, 1) })
+    const other = serializeCassette({ ...whole, name: 'someone-else' })
+    await writeFile(path, other)
+    await expect(appendToCassetteFile(path, written, whole.interactions.slice(1))).rejects.toMatchObject({ code: 'ERR_CLOUDTAPE_CASSETTE_WRITE', message: expect.stringContaining('changed on disk') })
+    expect(await readFile(path, 'utf8')).toBe(other)
   })
 
   test('a failed save keeps the previous complete file', async () => {
