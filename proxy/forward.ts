@@ -197,6 +197,9 @@ function answerWithFault(state: ExchangeState, failure: UpstreamFailure): void {
 function onClientClosed(state: ExchangeState): void {
   if (state.settled || state.res.writableFinished) return
   state.settled = true
+  // Nobody waits for the answer: cut the upstream request (http-proxy only does so for a client
+  // gone mid-body), so a hanging upstream or a large download does not hold a socket for nothing.
+  state.upstreamReq?.destroy()
   state.proxyRes?.resume()
   state.deps.warn({ code: 'client-aborted', message: `The client closed ${state.req.method} ${state.upstreamUrl} before the answer was complete; it is not recorded.` })
 }
