@@ -93,7 +93,7 @@ async function inProcess() {
   const url = `${DFW}/v2/${TENANT}/servers/detail`
   const cassette = httpCassette()
   const body = JSON.stringify(cassette.interactions[0].response.body.json)
-  const requests = QUICK ? 3000 : 10_000
+  const requests = QUICK ? 2000 : 5000
   const measure = async (name, requests) => {
     if (name === 'nock engine') {
       const tape = await useCassette(cassette)
