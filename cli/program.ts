@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { registerDemoCommand } from './commands/demo.js'
 import { registerFaultsCommand } from './commands/faults.js'
+import { registerLibraryCommand } from './commands/library.js'
 import { registerLintCommand } from './commands/lint.js'
 import { registerOperationCommand } from './commands/operation.js'
 import { registerRecordCommand } from './commands/record.js'
@@ -46,6 +47,7 @@ export function createProgram(io: ProgramIO = PROCESS_IO): Command {
   registerOperationCommand(program, io)
   registerFaultsCommand(program, io)
   registerShowCommand(program, io)
+  registerLibraryCommand(program, io)
   registerLintCommand(program, io)
   registerRecordCommand(program, io)
   registerReplayCommand(program, io)

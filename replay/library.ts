@@ -132,7 +132,7 @@ export interface LibraryEntry {
   readonly file: string
 }
 
-/** Reads every library cassette (validated) and describes it; sorted by name. */
+/** Reads every library cassette (validated) and describes it: rackspace operations, hp operations, scenarios. */
 export async function listLibraryCassettes(): Promise<LibraryEntry[]> {
   const entries = await Promise.all(
     libraryFiles().map(async (file): Promise<LibraryEntry> => {
@@ -152,5 +152,10 @@ export async function listLibraryCassettes(): Promise<LibraryEntry[]> {
       }
     }),
   )
-  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  return entries.sort((a, b) => listingOrder(a).localeCompare(listingOrder(b), 'en'))
+}
+
+/** Rackspace operations, then hp operations, then scenarios; by name within each. */
+function listingOrder(entry: LibraryEntry): string {
+  return `${entry.kind === 'scenario' ? 2 : entry.dialect === 'rackspace' ? 0 : 1} ${entry.name}`
 }

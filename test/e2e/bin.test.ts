@@ -19,6 +19,13 @@ describe('the built cloudtape bin', () => {
     expect(op.stdout).toBe('flavors.listDetail\n')
   })
 
+  test('finds the cassette library from dist: show and library by name', async () => {
+    const show = await run(process.execPath, [BIN, 'show', 'library/hp/servers.create.xml'])
+    expect(show.stdout).toMatch(/servers\.create\s+POST\s+\/v2\/\d+\/servers\s+202\s+xml/)
+    const list = await run(process.execPath, [BIN, 'library', '--json', '--dialect', 'hp'])
+    expect(JSON.parse(list.stdout).length).toBeGreaterThan(100)
+  })
+
   test('exits 2 on a usage error', async () => {
     await expect(run(process.execPath, [BIN, 'operation'])).rejects.toMatchObject({ code: 2 })
   })
