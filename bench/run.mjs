@@ -17,7 +17,7 @@ const BENCHMARKS = {
   resolution: { script: 'resolution.bench.mjs', args: [], quick: ['--quick'] },
   replay: { script: 'replay.bench.mjs', args: [], quick: ['--quick'] },
   'replay-server': { script: 'replay-server.bench.mjs', args: [], quick: ['--quick'] },
-  proxy: { script: 'proxy.bench.mjs', args: ['--rounds', '3'], quick: ['--rounds', '1', '--seconds', '1', '--latency-requests', '500', '--memory-requests', '5000'] },
+  proxy: { script: 'proxy.bench.mjs', args: ['--rounds', '3', '--latency-requests', '2000'], quick: ['--rounds', '1', '--seconds', '1', '--latency-requests', '500', '--memory-requests', '5000'] },
 }
 
 const { values: options } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } })
