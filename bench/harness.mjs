@@ -2,8 +2,9 @@
 // description, markdown tables and the summary rows that `npm run bench` (bench/run.mjs) collects.
 // Every benchmark measures its baseline in the same run, in alternating order, so that whatever
 // else the (shared, 2-core) machine is doing falls on both sides of a ratio alike.
+import { spawnSync } from 'node:child_process'
 import { appendFileSync, readFileSync } from 'node:fs'
-import { availableParallelism, cpus, loadavg, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { createRequire } from 'node:module'
 import autocannon from 'autocannon'
 
@@ -76,7 +77,7 @@ function readVersion(specifier) {
 /** Cores, CPU model, memory, load average now, Node and package versions. */
 export function machine() {
   return {
-    cores: availableParallelism(),
+    cores: cpus().length,
     cpu: cpus()[0]?.model?.trim() ?? 'unknown',
     memoryGb: Math.round(totalmem() / 1024 ** 3),
     loadavg: loadavg().map((value) => Number(value.toFixed(2))),
@@ -154,4 +155,15 @@ export function log(text) {
 /** Nanoseconds since an arbitrary start, as a number. */
 export function nowNs() {
   return Number(process.hrtime.bigint())
+}
+
+/**
+ * Pins a process and all its threads to one core with taskset (Linux), so a load generator and
+ * the server it measures cannot share a core. Returns false where it cannot (no taskset, one
+ * core): the run goes on unpinned and says so.
+ */
+export function pinToCore(pid, core) {
+  if (cpus().length < 2) return false
+  const result = spawnSync('taskset', ['-a', '-c', '-p', String(core), String(pid)], { stdio: 'ignore' })
+  return result.status === 0
 }

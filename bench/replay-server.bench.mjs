@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { HTTP_REQUESTS, httpCassette } from './cassettes.mjs'
-import { QUICK, alternate, cannon, describeMachine, formatValue, log, markdownTable, median, percentile, printSummary, summaryRow } from './harness.mjs'
+import { QUICK, alternate, cannon, describeMachine, formatValue, log, markdownTable, median, percentile, pinToCore, printSummary, summaryRow } from './harness.mjs'
 import { javaVersion, startMountebank, startTalkback, startWireMock } from './peers.mjs'
 
 const { values: args } = parseArgs({
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     'warmup-seconds': { type: 'string', default: QUICK ? '1' : '2' },
     connections: { type: 'string', default: '10' },
     without: { type: 'string', default: '' },
+    unpinned: { type: 'boolean', default: false },
   },
 })
 
@@ -117,6 +118,9 @@ async function runMain() {
   const dir = await mkdtemp(join(tmpdir(), 'cloudtape-bench-peers-'))
   const child = fork(new URL(import.meta.url).pathname, ['--role', 'servers'])
   const [{ ready }] = await once(child, 'message')
+  // The load generator on core 0, every server on core 1: they never compete for a core.
+  const pin = (pid, core) => !args.unpinned && pinToCore(pid, core)
+  let pinned = pin(process.pid, 0) && pin(child.pid, 1)
   const answers = ready.answers.map((answer) => ({ ...answer, body: Buffer.from(answer.body, 'base64') }))
   const targets = { cloudtape: ready.cloudtape, 'bare node:http': ready.bare }
   const closers = []
@@ -131,6 +135,7 @@ async function runMain() {
     try {
       const mb = await startMountebank({ dir })
       closers.push(mb.close)
+      pinned &&= pin(mb.child.pid, 1)
       targets.mountebank = await mb.imposter(answers.map(mountebankStub))
     } catch (error) {
       skipped.mountebank = error.message
@@ -144,6 +149,7 @@ async function runMain() {
       try {
         const wiremock = await startWireMock()
         closers.push(wiremock.close)
+        pinned &&= pin(wiremock.child.pid, 1)
         for (const answer of answers) await wiremock.mapping(wireMockMapping(answer))
         targets.wiremock = wiremock.url
         skipped.java = java
@@ -169,7 +175,7 @@ async function runMain() {
     await Promise.all(closers.map((close) => close()))
     await rm(dir, { recursive: true, force: true })
   }
-  report(results, answers, skipped)
+  report(results, answers, skipped, pinned)
 }
 
 /** Every server must send the recorded body byte for byte, or its figures mean nothing. */
@@ -209,9 +215,9 @@ function wireMockMapping(answer) {
   return { request: { method: answer.method, urlPath: answer.path }, response: { status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') } }
 }
 
-function report(results, answers, skipped) {
+function report(results, answers, skipped, pinned) {
   console.log(`## Replay server over HTTP\n\n${describeMachine()}${skipped.java ? `; ${skipped.java}` : ''}\n`)
-  console.log(`${args.rounds} rounds (order rotated each round) of ${args.seconds} s per server and request, after ${args['warmup-seconds']} s of warm-up each; ${args.connections} keep-alive connections; medians over the rounds.\n`)
+  console.log(`${args.rounds} rounds (order rotated each round) of ${args.seconds} s per server and request, after ${args['warmup-seconds']} s of warm-up each; ${args.connections} keep-alive connections; medians over the rounds; ${pinned ? 'load generator pinned to core 0, every server to core 1 (taskset)' : 'processes not pinned to cores'}.\n`)
   const rows = []
   const summary = []
   for (const answer of answers) {
