@@ -194,12 +194,17 @@ export class IdentifierMap {
   /** Maps an IP address; loopback, unspecified and broadcast addresses stay. */
   ip(value: string): string {
     if (/^(?:127\.\d+\.\d+\.\d+|0\.0\.0\.0|255\.255\.255\.255|::1?)$/.test(value)) return value
+    // Seen before as written: skip the IPv6 canonicalization (a URL parse).
+    const seen = this.ids.get(value)
+    if (seen !== undefined) return seen
     const key = isIPv6(value) ? canonicalIpv6(value) : value
-    const known = this.ids.get(key)
-    if (known !== undefined) return known
-    const placeholder = isIPv6(value) ? ipv6Placeholder(this.next('ipv6')) : ipv4Placeholder(this.next('ipv4'))
-    this.idCounts.set('ip', (this.idCounts.get('ip') ?? 0) + 1)
-    this.ids.set(key, placeholder)
+    let placeholder = this.ids.get(key)
+    if (placeholder === undefined) {
+      placeholder = isIPv6(value) ? ipv6Placeholder(this.next('ipv6')) : ipv4Placeholder(this.next('ipv4'))
+      this.idCounts.set('ip', (this.idCounts.get('ip') ?? 0) + 1)
+      this.ids.set(key, placeholder)
+    }
+    this.ids.set(value, placeholder)
     return placeholder
   }
 

@@ -380,4 +380,12 @@ describe('recorder: interactions', () => {
     expect(next.cassette().interactions.map((interaction) => interaction.id)).toEqual([1, 2, 3])
     expect(next.summary().interactions).toBe(2)
   })
+
+  test('keeps a "__proto__" key of a JSON body as a plain key', () => {
+    const { interactions } = record([exchange({ url: `${DFW}/010101/servers/x/metadata`, responseHeaders: { 'content-type': 'application/json' }, responseBody: '{"metadata":{"__proto__":{"polluted":"yes"},"a":"b"}}' })])
+    const metadata = (json(interactions[0], 'response') as { metadata: Record<string, unknown> }).metadata
+    expect(Object.keys(metadata)).toEqual(['__proto__', 'a'])
+    expect(Object.getPrototypeOf(metadata)).toBe(Object.prototype)
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined()
+  })
 })
