@@ -3,6 +3,7 @@ import { assertOneOf } from '../../cassettes/index.js'
 import { listLibraryCassettes, type LibraryEntry } from '../../replay/index.js'
 import { LIBRARY_DIALECTS } from '../../replay/library-names.js'
 import type { ProgramIO } from '../program.js'
+import { formatTable } from '../table.js'
 
 interface LibraryOptions {
   json?: boolean
@@ -30,7 +31,7 @@ export function registerLibraryCommand(program: Command, io: ProgramIO): void {
         io.writeOut(`${JSON.stringify(entries, null, 2)}\n`)
         return
       }
-      io.writeOut(formatTable(entries))
+      io.writeOut(libraryTable(entries))
       const scenarios = entries.filter((entry) => entry.kind === 'scenario').length
       io.writeOut(
         `${entries.length} library cassettes (${entries.length - scenarios} operations, ${scenarios} scenarios). Load one by name: useCassette('library/servers.create'), cloudtape replay --cassette <name>, cloudtape show <name>.\n`,
@@ -40,9 +41,6 @@ export function registerLibraryCommand(program: Command, io: ProgramIO): void {
 
 const COLUMNS = ['name', 'operation', 'dialect', 'format', 'interactions'] as const
 
-function formatTable(entries: readonly LibraryEntry[]): string {
-  const cells = entries.map((entry) => [entry.name, entry.operation ?? 'scenario', entry.dialect, entry.format, String(entry.interactions)])
-  const widths = COLUMNS.map((title, column) => Math.max(title.length, ...cells.map((line) => (line[column] as string).length)))
-  const line = (values: readonly string[]) => values.map((value, column) => (column === values.length - 1 ? value : value.padEnd(widths[column] as number))).join('  ') + '\n'
-  return line(COLUMNS) + cells.map(line).join('')
+function libraryTable(entries: readonly LibraryEntry[]): string {
+  return formatTable(COLUMNS, entries.map((entry) => [entry.name, entry.operation ?? 'scenario', entry.dialect, entry.format, String(entry.interactions)]))
 }

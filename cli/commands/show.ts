@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import type { Interaction } from '../../cassettes/schema.js'
 import { cassetteArgument, loadCassetteSource } from '../../replay/load-cassette.js'
 import type { ProgramIO } from '../program.js'
+import { formatTable } from '../table.js'
 
 interface ShowOptions {
   json?: boolean
@@ -34,7 +35,7 @@ export function registerShowCommand(program: Command, io: ProgramIO): void {
         io.writeOut(`${JSON.stringify(rows, null, 2)}\n`)
         return
       }
-      io.writeOut(formatTable(rows))
+      io.writeOut(showTable(rows))
       io.writeOut(`${rows.length} interaction${rows.length === 1 ? '' : 's'}, dialect ${loaded.dialect}, recorded ${loaded.recordedAt}\n`)
     })
 }
@@ -56,9 +57,6 @@ function toRow(interaction: Interaction): ShowRow {
 
 const COLUMNS = ['#', 'operation', 'method', 'path', 'status', 'format', 'occurrence'] as const
 
-function formatTable(rows: readonly ShowRow[]): string {
-  const cells = rows.map((row) => [String(row.id), row.operation, row.method, row.path, String(row.status), row.format, String(row.occurrence)])
-  const widths = COLUMNS.map((title, column) => Math.max(title.length, ...cells.map((line) => (line[column] as string).length)))
-  const line = (values: readonly string[]) => values.map((value, column) => (column === values.length - 1 ? value : value.padEnd(widths[column] as number))).join('  ') + '\n'
-  return line(COLUMNS) + cells.map(line).join('')
+function showTable(rows: readonly ShowRow[]): string {
+  return formatTable(COLUMNS, rows.map((row) => [String(row.id), row.operation, row.method, row.path, String(row.status), row.format, String(row.occurrence)]))
 }

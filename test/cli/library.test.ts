@@ -1,25 +1,7 @@
 import { describe, expect, test } from 'vitest'
 import { isCloudtapeError } from '../../cassettes/index.js'
 import { libraryNames } from '../../replay/library.js'
-import { runCli, type CliRun } from '../helpers/cli.js'
-
-/** Starts `cloudtape replay` in process; resolves with its URL once it printed its first line. */
-async function startReplay(args: string[]): Promise<{ out: () => string; url: string; stop: () => Promise<CliRun> }> {
-  const controller = new AbortController()
-  let out = ''
-  let listening!: (url: string) => void
-  const started = new Promise<string>((resolve) => (listening = resolve))
-  const run = runCli(['replay', ...args], {
-    signal: controller.signal,
-    onOut: (text) => {
-      out = text
-      const first = /^listening on (\S+)\n/.exec(text)
-      if (first) listening(first[1] as string)
-    },
-  })
-  const url = await Promise.race([started, run.then((result) => Promise.reject(result.error))])
-  return { out: () => out, url, stop: () => (controller.abort(), run) }
-}
+import { runCli, startReplay } from '../helpers/cli.js'
 
 describe('cloudtape library', () => {
   test('lists every library cassette with operation, dialect, format and interactions', async () => {

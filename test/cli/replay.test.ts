@@ -3,28 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, onTestFinished, test } from 'vitest'
 import { isCloudtapeError, saveCassetteFile } from '../../cassettes/index.js'
-import { runCli, type CliRun } from '../helpers/cli.js'
+import { runCli, startReplay } from '../helpers/cli.js'
 import { buildCassette, PLACEHOLDER, serverGet } from '../helpers/cassette-builder.js'
 
 const BOOT = 'test/fixtures/cassettes/boot-reboot-delete.json'
-
-/** Starts `cloudtape replay` in process; resolves once it printed its first line. */
-async function startReplay(args: string[]): Promise<{ out: () => string; url: string; stop: () => Promise<CliRun> }> {
-  const controller = new AbortController()
-  let out = ''
-  let listening!: (url: string) => void
-  const started = new Promise<string>((resolve) => (listening = resolve))
-  const run = runCli(['replay', ...args], {
-    signal: controller.signal,
-    onOut: (text) => {
-      out = text
-      const first = /^listening on (\S+)\n/.exec(text)
-      if (first) listening(first[1] as string)
-    },
-  })
-  const url = await Promise.race([started, run.then((result) => Promise.reject(result.error))])
-  return { out: () => out, url, stop: () => (controller.abort(), run) }
-}
 
 describe('cloudtape replay', () => {
   test('prints the listening URL first, serves identity and compute, and stops on request', async () => {

@@ -26,3 +26,21 @@ export async function runCli(args: readonly string[], options: { signal?: AbortS
     return { out, err, exitCode, error }
   }
 }
+
+/** Starts `cloudtape replay <args>` in process; resolves with its URL once it printed its first line. */
+export async function startReplay(args: readonly string[]): Promise<{ out: () => string; url: string; stop: () => Promise<CliRun> }> {
+  const controller = new AbortController()
+  let out = ''
+  let listening!: (url: string) => void
+  const started = new Promise<string>((resolve) => (listening = resolve))
+  const run = runCli(['replay', ...args], {
+    signal: controller.signal,
+    onOut: (text) => {
+      out = text
+      const first = /^listening on (\S+)\n/.exec(text)
+      if (first) listening(first[1] as string)
+    },
+  })
+  const url = await Promise.race([started, run.then((result) => Promise.reject(result.error))])
+  return { out: () => out, url, stop: () => (controller.abort(), run) }
+}
