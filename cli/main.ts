@@ -27,4 +27,10 @@ function exitCodeFor(error: unknown): number {
   return 1
 }
 
+// A reader that stops early (`cloudtape library | head`) closes the pipe: that is not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error
+  process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0)
+})
+
 await main()

@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -24,6 +25,16 @@ describe('the built cloudtape bin', () => {
     expect(show.stdout).toMatch(/servers\.create\s+POST\s+\/v2\/\d+\/servers\s+202\s+xml/)
     const list = await run(process.execPath, [BIN, 'library', '--json', '--dialect', 'hp'])
     expect(JSON.parse(list.stdout).length).toBeGreaterThan(100)
+  })
+
+  test('exits 0 without an EPIPE trace when the reader closes the pipe early (cloudtape library | head -1)', async () => {
+    const child = spawn(process.execPath, [BIN, 'library'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()))
+    child.stdout.once('data', () => child.stdout.destroy())
+    const [code] = (await once(child, 'close')) as [number | null]
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
   })
 
   test('exits 2 on a usage error', async () => {
