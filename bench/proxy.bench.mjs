@@ -14,8 +14,7 @@ import http from 'node:http'
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import autocannon from 'autocannon'
-import { summaryRow } from './harness.mjs'
+import { cannon, log, percentile, summaryRow } from './harness.mjs'
 import { javaVersion, startMountebank, startTalkback, startWireMock } from './peers.mjs'
 
 const { values: args } = parseArgs({
@@ -191,7 +190,7 @@ async function start(role, extra) {
  */
 async function measure(url, proxyChild) {
   await cannon({ url, connections: 4, amount: 500 })
-  const latency = await cannon({ url, connections: 1, amount: Number(args['latency-requests']) })
+  const latency = await cannon({ url, connections: 1, amount: Number(args['latency-requests']) }, { samples: true })
   const cpuBefore = proxyChild ? await cpuOf(proxyChild) : null
   const load = await cannon({ url, connections: Number(args.connections), duration: Number(args.seconds) })
   const cpuAfter = proxyChild ? await cpuOf(proxyChild) : null
@@ -204,14 +203,6 @@ async function cpuOf(child) {
   child.send('cpu')
   const [message] = await once(child, 'message')
   return message.cpu
-}
-
-function cannon(options) {
-  return new Promise((resolve, reject) => {
-    const samples = []
-    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve({ result, samples })))
-    instance.on('response', (_client, _status, _bytes, responseTime) => samples.push(responseTime))
-  })
 }
 
 async function measureMemory(child, url, total) {
@@ -268,11 +259,11 @@ function report(results, memory, skipped) {
     ]),
   ]
   console.log(lines.join('\n'))
-  summarize({ p50, rps, added, memory })
+  summarize({ rps, added, memory })
 }
 
 /** The rows of `npm run bench`'s summary table: issue 4's targets, against the bare http-proxy. */
-function summarize({ p50, rps, added, memory }) {
+function summarize({ rps, added, memory }) {
   for (const name of ['cloudtape record', 'cloudtape passthrough']) {
     const latency = added(name) / added('http-proxy')
     const throughput = rps[name] / rps['http-proxy']
@@ -283,15 +274,11 @@ function summarize({ p50, rps, added, memory }) {
     summaryRow({ benchmark: 'recording proxy', measure: `${name}: added p50 latency vs bare http-proxy`, value: added(name), baseline: added('http-proxy'), unit: 'ms' })
     summaryRow({ benchmark: 'recording proxy', measure: `${name}: throughput vs bare http-proxy`, value: rps[name], baseline: rps['http-proxy'], unit: '/s' })
   }
-  const passthrough = memory.passthrough
-  const first = passthrough[1] ?? passthrough[0]
-  const last = passthrough.at(-1)
-  summaryRow({ benchmark: 'recording proxy', measure: `passthrough heap after ${last.requests} requests vs after ${first.requests}`, value: last.heapUsed / 1024 / 1024, baseline: first.heapUsed / 1024 / 1024, unit: 'MB', target: 'flat (within 10%)', met: last.heapUsed <= first.heapUsed * 1.1, note: `p50 through the bare http-proxy ${fmt(p50['http-proxy'])} ms, direct ${fmt(p50.direct)} ms` })
-}
-
-function percentile(values, q) {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+  for (const [mode, samples] of Object.entries(memory)) {
+    const first = samples[1] ?? samples[0]
+    const last = samples.at(-1)
+    summaryRow({ benchmark: 'recording proxy', measure: `${mode}: heap after ${last.requests} requests vs after ${first.requests}`, value: last.heapUsed / 1024 / 1024, baseline: first.heapUsed / 1024 / 1024, unit: 'MB', target: 'flat (within 10%)', met: last.heapUsed <= first.heapUsed * 1.1 })
+  }
 }
 
 function fmt(ms) {
@@ -302,6 +289,3 @@ function mb(bytes) {
   return (bytes / 1024 / 1024).toFixed(1)
 }
 
-function log(text) {
-  process.stderr.write(`${text}\n`)
-}
