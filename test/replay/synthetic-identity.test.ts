@@ -140,6 +140,15 @@ describe('synthetic identity for a cassette without a token exchange', () => {
     expect(endpoint).toMatchObject({ publicURL: `${ORIGIN}/compute/v2.1/${project}`, versionInfo: `${ORIGIN}/compute/v2.1`, tenantId: project })
   })
 
+  test('an hp cassette gets region-a.geo-1 and no RAX-AUTH extension; a cassette without compute requests points at /v2/999001', () => {
+    const hp = buildCassette('hp/compute-only', [serverGet(1, 'ACTIVE')], 'hp')
+    const xml = response(serve(hp).auth(password, { accept: 'application/xml' })).text
+    expect(xml).not.toContain('RAX-AUTH')
+    expect(parseXml(xml).access.serviceCatalog.service[0].endpoint[0]['@region']).toBe('region-a.geo-1')
+    const versionsOnly = buildCassette('versions-only', [{ method: 'GET', path: '/v2', status: 200, response: { version: { id: 'v2.0' } } }])
+    expect(json(serve(versionsOnly).auth(password)).access.serviceCatalog[0].endpoints[0]).toMatchObject({ publicURL: `${ORIGIN}/v2/999001`, tenantId: '999001' })
+  })
+
   test('turned off, a token request the cassette cannot answer is a miss', () => {
     const { session, auth } = serve(computeOnly, { syntheticIdentity: false })
     expect(session.syntheticIdentity).toBeNull()
