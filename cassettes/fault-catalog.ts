@@ -98,8 +98,27 @@ export function renderFault(options: RenderFaultOptions): RenderedFault {
   const fields: Record<string, string | number> = { code, message }
   if (options.details !== undefined) fields['details'] = options.details
   if (retryAt !== undefined) fields['retryAt'] = retryAt
-  const contentType = options.dialect === 'nova' ? 'application/json; charset=UTF-8' : 'application/json'
-  return { status: code, contentType, body: JSON.stringify({ [options.name]: fields }) }
+  if (options.dialect === 'nova') return { status: code, contentType: 'application/json; charset=UTF-8', body: pythonJson({ [options.name]: fields }) }
+  return { status: code, contentType: 'application/json', body: JSON.stringify({ [options.name]: fields }) }
+}
+
+/**
+ * JSON as Nova writes it (Python's json.dumps defaults): `", "` and `": "` separators and
+ * non-ASCII characters escaped, so an injected fault has the bytes of a real one.
+ */
+function pythonJson(value: Readonly<Record<string, unknown>>): string {
+  const entries = Object.entries(value).map(([key, item]) => `${pythonString(key)}: ${pythonValue(item)}`)
+  return `{${entries.join(', ')}}`
+}
+
+function pythonValue(value: unknown): string {
+  if (typeof value === 'string') return pythonString(value)
+  if (value !== null && typeof value === 'object') return pythonJson(value as Record<string, unknown>)
+  return JSON.stringify(value)
+}
+
+function pythonString(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
 }
 
 function renderXml(name: string, namespace: string, code: number, message: string, details: string | undefined, retryAt: string | undefined): string {

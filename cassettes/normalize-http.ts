@@ -81,12 +81,19 @@ function splitUrl(url: string): SplitUrl {
   return { scheme: '', authority: '', path: bare[1] || '/', query: bare[2] ?? null }
 }
 
-/** Which path segments hold which kind of id, from the resolved parameters (`id1`... of fallback keys are `other`). */
+/**
+ * Which path segments hold which kind of id, from the resolved parameters (`id1`... of fallback
+ * keys are `other`). A resource parameter without a digit is a name, not an id: real clients
+ * (openstack, nova) look a name up as `GET /servers/<name>` first, and Nova's 404 repeats the
+ * name ("Instance web could not be found."), so mapping it would leave path and message apart.
+ */
 function segmentKinds(resolved: ResolvedOperation): Map<string, IdKind | 'keep'> {
   const kinds = new Map<string, IdKind | 'keep'>()
   for (const [name, value] of Object.entries(resolved.params)) {
     const kind = PARAM_KINDS[name] ?? (/^id\d+$/.test(name) ? 'other' : undefined)
-    if (kind !== undefined && value !== '') kinds.set(value, kind)
+    if (kind === undefined || value === '') continue
+    if (kind !== 'keep' && kind !== 'tenant' && !/\d/.test(value)) continue
+    kinds.set(value, kind)
   }
   return kinds
 }

@@ -84,7 +84,9 @@ function route(method: string, segments: readonly string[], version: string | nu
   // Nova serves the v2.1 version document at `/v2.1`, as the documents serve v2's at `/v2`.
   if (segments.length === 1) return routeOther(method, ['v2'])
   // `/v2/{tenant}/...` is the documented form; Nova's `/v2.1/...` may also leave the tenant out.
-  const withTenant = segments.length >= 2 ? routeCompute(method, segments.slice(2), segments[1] as string) : null
+  // A version segment is never a tenant: novaclient asks Glance's `/v2/images/{id}` at Nova's `/v2.1`.
+  const tenant = segments[1]
+  const withTenant = tenant !== undefined && !VERSION_SEGMENT.test(tenant) ? routeCompute(method, segments.slice(2), tenant) : null
   if (withTenant || version !== 'v2.1') return withTenant
   return routeCompute(method, segments.slice(1), null)
 }
@@ -183,7 +185,7 @@ function fallback(
   const params: Record<string, string> = {}
   let idCount = 0
   const shape = segments.map((segment, index) => {
-    if (index === 1 && (segments[0] === 'v2' || segments[0] === 'v2.1') && /^[\w-]+$/.test(segment) && /\d/.test(segment)) {
+    if (index === 1 && (segments[0] === 'v2' || segments[0] === 'v2.1') && /^[\w-]+$/.test(segment) && /\d/.test(segment) && !VERSION_SEGMENT.test(segment)) {
       params['tenant_id'] = segment
       return '{tenant_id}'
     }

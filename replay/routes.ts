@@ -75,7 +75,7 @@ export function recordedHostRoutes(index: CassetteIndex): ReplayRoutes {
   }
 }
 
-/** Request origins in index order, then origins that only the token answers' catalogs name. */
+/** Request origins in index order, then origins that only the token answers' catalogs or Location headers name. */
 export function knownOrigins(index: CassetteIndex): string[] {
   const origins = new Set(index.origins)
   for (const position of index.identity) {
@@ -83,6 +83,12 @@ export function knownOrigins(index: CassetteIndex): string[] {
     for (const match of encodeStoredBody(body).toString('utf8').matchAll(/https?:\/\/[\w.-]+(?::\d+)?/g)) {
       origins.add(match[0])
     }
+  }
+  // A Location may name an origin nothing was requested from: Nova's createImage points at Glance.
+  for (const interaction of index.cassette.interactions) {
+    const location = interaction.response?.headers['location']
+    const origin = typeof location === 'string' ? originOf(location) : null
+    if (origin !== null) origins.add(origin)
   }
   return [...origins]
 }

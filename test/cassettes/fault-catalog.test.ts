@@ -65,6 +65,28 @@ describe('renderFault', () => {
     expect(Object.keys(JSON.parse(fault.body).conflictingRequest)).toEqual(['code', 'message'])
   })
 
+  // Bodies copied from real Nova Zed answers (../shared/nova-local/README.md, the real-Nova lane).
+  test.each([
+    [404, 'itemNotFound', 'Instance 00000000-0000-0000-0000-000000000000 could not be found.'],
+    [409, 'conflictingRequest', "Cannot 'reboot' instance 7de1eb6e-b176-4033-89fe-63df4e60cdc7 while it is in vm_state building"],
+    [403, 'forbidden', 'Quota exceeded for instances: Requested 1, but already used 1 of 1 instances'],
+    [400, 'badRequest', 'Malformed request body'],
+    [406, 'computeFault', 'Version 9.99 is not supported by the API. Minimum is 2.1 and maximum is 2.93.'],
+  ])('renders Nova %i %s byte for byte as Nova sends it', (code, name, message) => {
+    const fault = renderFault({ name, dialect: 'nova', format: 'json', code, message })
+    expect(fault).toEqual({
+      status: code,
+      contentType: 'application/json; charset=UTF-8',
+      body: `{"${name}": {"code": ${code}, "message": ${JSON.stringify(message)}}}`,
+    })
+  })
+
+  test('escapes non-ASCII in Nova bodies as Python json.dumps does', () => {
+    const fault = renderFault({ name: 'badRequest', dialect: 'nova', format: 'json', message: 'caf\u00e9 \u{1F600} "q"' })
+    expect(fault.body).toBe('{"badRequest": {"code": 400, "message": "caf\\u00e9 \\ud83d\\ude00 \\"q\\""}}')
+    expect(JSON.parse(fault.body)).toEqual({ badRequest: { code: 400, message: 'caf\u00e9 \u{1F600} "q"' } })
+  })
+
   test('escapes markup in messages', () => {
     const fault = renderFault({ name: 'badRequest', dialect: 'hp', format: 'xml', message: 'bad <server> & "name"' })
     expect(fault.body).toContain('<message>bad &lt;server&gt; &amp; &quot;name&quot;</message>')

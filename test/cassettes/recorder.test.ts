@@ -277,6 +277,22 @@ describe('recorder: Nova (noauth2 tokens, /v2.1, microversion headers)', () => {
     expect(r.cassette().interactions.every((interaction) => interaction.dialect === 'nova')).toBe(true)
     for (const real of [project, '7de1eb6e', '127.0.0.1', '8774', 'Nova4dminPass']) expect(written).not.toContain(real)
   })
+
+  test('keeps a server name a client looked up by name in the path, as Nova keeps it in the 404 message', () => {
+    const lookup = exchange({
+      url: 'http://127.0.0.1:8774/v2.1/servers/osc-vm',
+      requestHeaders: { 'x-auth-token': novaToken },
+      status: 404,
+      responseBody: { itemNotFound: { code: 404, message: 'Instance osc-vm could not be found.' } },
+    })
+    const byId = exchange({ url: 'http://127.0.0.1:8774/v2.1/servers/7de1eb6e-b176-4033-89fe-63df4e60cdc7', requestHeaders: { 'x-auth-token': novaToken }, responseBody: { server: { id: '7de1eb6e-b176-4033-89fe-63df4e60cdc7', name: 'osc-vm' } } })
+    const { interactions } = record([lookup, byId])
+    expect(interactions[0]?.request.path).toBe('/v2.1/servers/osc-vm')
+    expect(interactions[0]?.params).toEqual({ server_id: 'osc-vm' })
+    expect((json(interactions[0], 'response') as { itemNotFound: { message: string } }).itemNotFound.message).toBe('Instance osc-vm could not be found.')
+    expect(interactions[1]?.params['server_id']).toMatch(/^ca55e77e-0000-4000-8000-\d{12}$/)
+    expect((json(interactions[1], 'response') as { server: { name: string } }).server.name).toBe('osc-vm')
+  })
 })
 
 describe('recorder: volatile values and rules', () => {

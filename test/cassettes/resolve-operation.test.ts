@@ -105,6 +105,27 @@ describe('resolveOperation: URL forms', () => {
     expect(resolveOperation({ method: 'GET', url: '/v2.1/servers/abc' })).toMatchObject({ key: 'servers.get', params: { server_id: 'abc' } })
   })
 
+  test('never reads a version segment as the tenant (novaclient asks Glance paths at Nova)', () => {
+    expect(resolveOperation({ method: 'GET', url: 'http://127.0.0.1:8774/v2.1/v2/images/155d900f-4e14-4e4c-a73d-069cbf4541e6' })).toMatchObject({
+      key: 'unknown:GET:/v2.1/v2/images/{id1}',
+      documented: false,
+      params: { id1: '155d900f-4e14-4e4c-a73d-069cbf4541e6' },
+    })
+    expect(resolveOperation({ method: 'GET', url: '/v2/v2.1/flavors' }).params).not.toHaveProperty('tenant_id')
+    expect(resolveOperation({ method: 'GET', url: '/v2.1/6f70656e737461636b20342065766572/images/abc' })).toMatchObject({ key: 'images.get', params: { image_id: 'abc' } })
+  })
+
+  test('gives Nova-only requests of real clients a fallback key that names their shape', () => {
+    expect(resolveOperation({ method: 'PUT', url: '/v2.1/os-quota-sets/0123456789abcdef0123456789abcdef' })).toMatchObject({
+      key: 'unknown:PUT:/v2.1/os-quota-sets/{id1}',
+      params: { id1: '0123456789abcdef0123456789abcdef' },
+    })
+    expect(resolveOperation({ method: 'GET', url: '/v2.1/flavors/1/os-extra_specs' })).toMatchObject({ key: 'flavors.extraSpecs.list', params: { flavor_id: '1' } })
+    expect(resolveOperation({ method: 'GET', url: '/v2.1/servers?name=osc-vm' })).toMatchObject({ key: 'servers.list', query: [['name', 'osc-vm']] })
+    expect(resolveOperation({ method: 'GET', url: '/v2.1/flavors/detail?is_public=None' })).toMatchObject({ key: 'flavors.listDetail' })
+    expect(resolveOperation({ method: 'DELETE', url: '/v2.1/servers/abc/metadata/role' })).toMatchObject({ key: 'servers.metadata.delete', params: { server_id: 'abc', key: 'role' } })
+  })
+
   test('resolves version documents at /, /v2 and /v2.1, and identity behind a mount prefix', () => {
     expect(resolveOperation({ method: 'GET', url: 'http://127.0.0.1:8774/' }).key).toBe('versions.list')
     expect(resolveOperation({ method: 'GET', url: '/v2/' }).key).toBe('versions.get')

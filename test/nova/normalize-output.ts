@@ -24,6 +24,14 @@ export class OutputNormalizer {
       .join('\n')
   }
 
+  /** The same normalization over every string of a JSON value. */
+  normalizeValue(value: unknown): unknown {
+    if (typeof value === 'string') return this.normalize(value)
+    if (Array.isArray(value)) return value.map((item) => this.normalizeValue(item))
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.normalizeValue(item)]))
+    return value
+  }
+
   private label(kind: string, value: string): string {
     let label = this.labels.get(value)
     if (label === undefined) {

@@ -39,6 +39,17 @@ describe('createReplayServer', () => {
     expect(((await res.json()) as { server: { links: Array<{ href: string }> } }).server.links[0]?.href).toBe(`${server.url}${DFW}/servers/${S1}`)
   })
 
+  test('rewrites a Location on an origin nothing was requested from (Nova createImage → Glance)', async () => {
+    const glance = 'http://host-9.example.com'
+    const cassette = buildCassette('create-image', [
+      { method: 'POST', path: `/v2/{t}/servers/${S1}/action`, body: { createImage: { name: 'snap' } }, status: 202, responseHeaders: { location: `${glance}/images/${PLACEHOLDER.server(2)}` } },
+    ])
+    const server = await start({ cassette })
+    const res = await fetch(`${server.url}${DFW}/servers/${S1}/action`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ createImage: { name: 'snap' } }) })
+    expect(res.status).toBe(202)
+    expect(res.headers.get('location')).toBe(`${server.url}/_upstream/http/host-9.example.com/images/${PLACEHOLDER.server(2)}`)
+  })
+
   test('answers HEAD with the recorded status and headers but no body', async () => {
     const server = await start({ cassette: buildCassette('head', [{ method: 'HEAD', path: '/v2/{t}/flavors', status: 217, response: { flavors: [] } }]) })
     const res = await fetch(`${server.url}/v2/1/flavors`, { method: 'HEAD' })

@@ -22,11 +22,17 @@ export class Transcript {
   /** Records a command (its arguments normalized like its output) and returns the raw run. */
   add(command: readonly string[], run: ClientRun): ClientRun {
     this.entries.push({
-      command: this.normalizer.normalize(command.map((arg) => this.inputs[arg] ?? arg).join(' ')),
+      command: this.normalizer.normalize(command.map((arg) => this.withInputs(arg)).join(' ')),
       exitCode: run.code,
       output: this.normalizer.normalize(`${run.stdout}\n${run.stderr}`),
     })
     return run
+  }
+
+  private withInputs(arg: string): string {
+    let text = arg
+    for (const [value, label] of Object.entries(this.inputs)) text = text.split(value).join(label)
+    return text
   }
 
   /** The transcript as text, one block per command (the lane writes it beside the cassette). */
