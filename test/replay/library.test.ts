@@ -112,6 +112,25 @@ describe('library names in the replay server', () => {
     expect(res.status).toBe(202)
   })
 
+  test('a client that authenticates first follows the catalog to a library cassette; ignoreBodyPaths lets its own bodies match', async () => {
+    // The library holds the documented request body; a client of its own sends another one.
+    const server = await createReplayServer({ cassette: 'library/servers.create', ignoreBodyPaths: ['$.server'], warn: () => {} })
+    onTestFinished(() => server.close())
+    const headers = { 'content-type': 'application/json', accept: 'application/json' }
+    const token = await fetchClient(`${server.authUrl}/tokens`, { method: 'POST', headers, body: JSON.stringify({ auth: { passwordCredentials: { username: 'me', password: 'mine' } } }) })
+    const access = JSON.parse(token.text).access
+    const compute = access.serviceCatalog[0].endpoints[0].publicURL as string
+    const created = await fetchClient(`${compute}/servers`, { method: 'POST', headers: { ...headers, 'x-auth-token': access.token.id }, body: JSON.stringify({ server: { name: 'web1', imageRef: 'any', flavorRef: '2' } }) })
+    expect(created.status).toBe(202)
+    expect(JSON.parse(created.text).server.adminPass).toBe('REDACTED-adminPass-1')
+    server.session.assertAllUsed()
+    const strictBodies = await createReplayServer({ cassette: 'library/servers.create', warn: () => {} })
+    onTestFinished(() => strictBodies.close())
+    const other = await fetchClient(`${compute.replace(server.url, strictBodies.url)}/servers`, { method: 'POST', headers, body: JSON.stringify({ server: { name: 'web1', imageRef: 'any', flavorRef: '2' } }) })
+    expect(other.status).toBe(501)
+    expect(other.headers['x-cloudtape-miss']).toBe('body')
+  })
+
   test('an unknown or escaping library name fails nock and the server with a clear error', async () => {
     await expect(useCassette('library/servers.creat')).rejects.toThrow(/Close names: library\/servers\.create/)
     await expect(createReplayServer({ cassette: 'library/../../package', warn: () => {} })).rejects.toMatchObject({ code: 'ERR_CLOUDTAPE_CASSETTE_NAME' })
