@@ -59,9 +59,18 @@ export function parseXml(text: string): XmlElement {
       `The XML body is not well formed: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col}). Send or record a well-formed XML document.`,
     )
   }
-  const root = toNodes(PARSER.parse(text) as RawNode[]).find((node): node is XmlElement => 'name' in node)
+  const root = toNodes(parseRaw(text)).find((node): node is XmlElement => 'name' in node)
   if (!root) throw new CloudtapeError('ERR_CLOUDTAPE_XML_INVALID', 'The XML body has no root element. Send or record a well-formed XML document.')
   return root
+}
+
+/** The parser refuses some documents the validator passes (external entities, very deep nesting). */
+function parseRaw(text: string): RawNode[] {
+  try {
+    return PARSER.parse(text) as RawNode[]
+  } catch (error) {
+    throw new CloudtapeError('ERR_CLOUDTAPE_XML_INVALID', `The XML body cannot be read: ${(error as Error).message}. Send or record a well-formed XML document without external entities or extreme nesting.`, { cause: error })
+  }
 }
 
 function toNodes(raw: readonly RawNode[]): XmlNode[] {

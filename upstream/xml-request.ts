@@ -33,7 +33,13 @@ export function parseXmlRequest(text: string): XmlRequestResult {
   if (/<!DOCTYPE/i.test(text)) return { error: 'DTDs are not allowed in request bodies' }
   const valid = XMLValidator.validate(text)
   if (valid !== true) return { error: `${valid.err.msg} (line ${valid.err.line})` }
-  const parsed = PARSER.parse(text) as XmlNode
+  let parsed: XmlNode
+  try {
+    parsed = PARSER.parse(text) as XmlNode
+  } catch (error) {
+    // The validator passes some documents the parser refuses (very deep nesting).
+    return { error: (error as Error).message }
+  }
   const roots = Object.keys(parsed)
   if (roots.length !== 1) return { error: 'expected exactly one root element' }
   const rootName = roots[0] as string
