@@ -11,8 +11,16 @@ import type { ReplayRoutes } from './routes.js'
  */
 export const DEFAULT_SYNTHETIC_REGIONS: Readonly<Record<Dialect, string>> = { rackspace: 'DFW', hp: 'region-a.geo-1', nova: 'RegionOne' }
 
-/** The catalog's one service: what clients that look for Rackspace's compute service expect. */
-export const SYNTHETIC_SERVICE = { type: 'compute', name: 'cloudServersOpenStack' } as const
+/**
+ * The catalog's one service, by dialect: clients pick it by type or by the name their cloud uses,
+ * Rackspace's `cloudServersOpenStack` (001) or HP's `Compute` (003 §3.3). Nova deployments name it
+ * freely; Rackspace's name serves the Rackspace SDKs that look it up by name.
+ */
+export const SYNTHETIC_SERVICES: Readonly<Record<Dialect, { readonly type: 'compute'; readonly name: string }>> = {
+  rackspace: { type: 'compute', name: 'cloudServersOpenStack' },
+  hp: { type: 'compute', name: 'Compute' },
+  nova: { type: 'compute', name: 'cloudServersOpenStack' },
+}
 
 /** What a synthesized token answer says, fixed once per session. */
 export interface SyntheticIdentity {
@@ -79,7 +87,7 @@ function accessJson(identity: SyntheticIdentity, dialect: Dialect, expires: stri
     access: {
       token: { id: identity.token, expires, tenant: { id: identity.tenantId, name: identity.tenantId } },
       user,
-      serviceCatalog: [{ ...SYNTHETIC_SERVICE, endpoints: [endpoint(identity)] }],
+      serviceCatalog: [{ ...SYNTHETIC_SERVICES[dialect], endpoints: [endpoint(identity)] }],
     },
   }
 }
@@ -92,7 +100,7 @@ function accessXml(identity: SyntheticIdentity, dialect: Dialect, expires: strin
     `<?xml version="1.0" encoding="UTF-8"?>\n<access ${namespaces}>` +
     `<token id="${escapeXml(identity.token)}" expires="${expires}"><tenant id="${escapeXml(identity.tenantId)}" name="${escapeXml(identity.tenantId)}"/></token>` +
     `<user id="${USER.id}" name="${USER.name}"${defaultRegion}><roles><role${attributes(ROLE)}/></roles></user>` +
-    `<serviceCatalog><service${attributes(SYNTHETIC_SERVICE)}><endpoint${attributes(endpoint(identity))}/></service></serviceCatalog>` +
+    `<serviceCatalog><service${attributes(SYNTHETIC_SERVICES[dialect])}><endpoint${attributes(endpoint(identity))}/></service></serviceCatalog>` +
     `</access>`
   )
 }

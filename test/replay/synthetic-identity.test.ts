@@ -140,11 +140,14 @@ describe('synthetic identity for a cassette without a token exchange', () => {
     expect(endpoint).toMatchObject({ publicURL: `${ORIGIN}/compute/v2.1/${project}`, versionInfo: `${ORIGIN}/compute/v2.1`, tenantId: project })
   })
 
-  test('an hp cassette gets region-a.geo-1 and no RAX-AUTH extension; a cassette without compute requests points at /v2/999001', () => {
+  test('an hp cassette gets region-a.geo-1, HP\'s service name and no RAX-AUTH extension; a cassette without compute requests points at /v2/999001', () => {
     const hp = buildCassette('hp/compute-only', [serverGet(1, 'ACTIVE')], 'hp')
     const xml = response(serve(hp).auth(password, { accept: 'application/xml' })).text
     expect(xml).not.toContain('RAX-AUTH')
-    expect(parseXml(xml).access.serviceCatalog.service[0].endpoint[0]['@region']).toBe('region-a.geo-1')
+    const service = parseXml(xml).access.serviceCatalog.service[0]
+    expect(service['@name']).toBe('Compute')
+    expect(service.endpoint[0]['@region']).toBe('region-a.geo-1')
+    expect(json(serve(hp).auth(password)).access.serviceCatalog[0]).toMatchObject({ type: 'compute', name: 'Compute' })
     const versionsOnly = buildCassette('versions-only', [{ method: 'GET', path: '/v2', status: 200, response: { version: { id: 'v2.0' } } }])
     expect(json(serve(versionsOnly).auth(password)).access.serviceCatalog[0].endpoints[0]).toMatchObject({ publicURL: `${ORIGIN}/v2/999001`, tenantId: '999001' })
   })
