@@ -10,7 +10,7 @@ const CLIENTS = 50
 const REQUESTS = 500
 const PER_KIND = 6
 /** Long enough that a loaded machine never times out a healthy answer, short enough to wait for six. */
-const UPSTREAM_TIMEOUT_MS = 2000
+const UPSTREAM_TIMEOUT_MS = 3000
 
 /**
  * What each damaged answer becomes for the client and in the cassette. `resetBeforeHeaders` is

@@ -14,6 +14,7 @@ const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
 /** The kill lands when the child creates its nth temp file: an early, a middle and a late write. */
 const KILL_AT_TEMP_FILE = [2, 5, 9] as const
 const CLIENTS = 4
+const MAX_REQUESTS_PER_CLIENT = 2000
 
 interface KillRound {
   readonly recordedLines: number
@@ -51,13 +52,16 @@ async function killDuringWrite(upstream: string, tenant: string, token: string, 
     let stopped = false
     void exited.then(() => (stopped = true))
     const client = async (c: number): Promise<void> => {
-      for (let i = 0; !stopped; i += 1) {
+      for (let i = 0; !stopped && i < MAX_REQUESTS_PER_CLIENT; i += 1) {
         await fetch(`${url}/v2/${tenant}/flavors/detail?c=${c}&i=${i}`, { headers: { 'x-auth-token': token } })
           .then((res) => res.arrayBuffer())
           .catch(() => undefined)
       }
     }
     await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)))
+    // Bounded: if the watcher never saw enough writes, the child is stopped anyway and the test says why.
+    if (!stopped) child.kill('SIGKILL')
+    expect(`${temps.size} temp files seen`).toBe(`${killAt} temp files seen`)
     const [, signal] = await exited
     expect(signal).toBe('SIGKILL')
   } finally {
