@@ -77,7 +77,7 @@ export async function startTalkback({ upstream, tapes, record }) {
 export async function startMountebank({ dir }) {
   const port = await freePort()
   const bin = join(dirname(require.resolve('mountebank/package.json')), 'bin', 'mb')
-  const child = spawn(process.execPath, [bin, 'start', '--port', String(port), '--host', LOOPBACK, '--localOnly', '--nologfile', '--loglevel', 'warn', '--pidfile', join(dir, 'mb.pid')], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawnPeer(process.execPath, [bin, 'start', '--port', String(port), '--host', LOOPBACK, '--localOnly', '--nologfile', '--loglevel', 'warn', '--pidfile', join(dir, 'mb.pid')], { stdio: ['ignore', 'ignore', 'inherit'] })
   const admin = `http://${LOOPBACK}:${port}`
   await waitUntilUp(`${admin}/config`, child, 'mountebank')
   return {
@@ -99,7 +99,7 @@ export async function startWireMock() {
   if (!jar) throw new Error(`no WireMock jar in ${build}: reinstall the wiremock package`)
   const port = await freePort()
   const args = ['-jar', join(build, jar), '--port', String(port), '--bind-address', LOOPBACK, '--no-request-journal', '--disable-request-logging', '--disable-banner']
-  const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawnPeer('java', args, { stdio: ['ignore', 'ignore', 'inherit'] })
   const url = `http://${LOOPBACK}:${port}`
   await waitUntilUp(`${url}/__admin/health`, child, 'WireMock')
   return {
@@ -120,6 +120,15 @@ export async function javaVersion() {
   child.stderr.on('data', (chunk) => (text += chunk))
   const [code] = await Promise.race([once(child, 'exit'), once(child, 'error').then(() => [-1])])
   return code === 0 ? (text.split('\n')[0] ?? '').trim() : null
+}
+
+/** A peer process that dies with the benchmark, even when the benchmark fails half-way. */
+function spawnPeer(command, args, options) {
+  const child = spawn(command, args, options)
+  const kill = () => child.kill('SIGKILL')
+  process.once('exit', kill)
+  child.once('exit', () => process.off('exit', kill))
+  return child
 }
 
 async function waitUntilUp(url, child, name) {

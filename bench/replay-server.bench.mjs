@@ -45,6 +45,8 @@ async function runServers() {
   const bare = await startBare(answers)
   const dir = await mkdtemp(join(tmpdir(), 'cloudtape-bench-tapes-'))
   let talkback = await startTalkback({ upstream: bare.url, tapes: dir, record: 'NEW' })
+  // Without the load generator there is nothing to serve: leave no orphan listening.
+  process.once('disconnect', () => process.exit(0))
   process.on('message', async (message) => {
     if (message === 'talkback-playback') {
       // The tapes were recorded through talkback by the load generator itself (same headers);
