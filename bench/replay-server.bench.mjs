@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: QUICK ? '1' : '5' },
     seconds: { type: 'string', default: QUICK ? '1' : '2' },
     'warmup-seconds': { type: 'string', default: QUICK ? '1' : '2' },
+    'jvm-warmup-seconds': { type: 'string', default: QUICK ? '1' : '8' },
     connections: { type: 'string', default: '10' },
     without: { type: 'string', default: '' },
     unpinned: { type: 'boolean', default: false },
@@ -166,7 +167,8 @@ async function runMain() {
   try {
     for (const request of HTTP_REQUESTS) for (const name of names) await checkSameBytes(name, `${targets[name]}${request.path}`, request, answers)
     for (const request of HTTP_REQUESTS) {
-      for (const name of names) await cannon(load(`${targets[name]}${request.path}`, request, { duration: Number(args['warmup-seconds']) }))
+      // WireMock's JIT needs longer than a Node server's before it reaches its pace.
+      for (const name of names) await cannon(load(`${targets[name]}${request.path}`, request, { duration: Number(args[name === 'wiremock' ? 'jvm-warmup-seconds' : 'warmup-seconds']) }))
       results[request.name] = await alternate(names, Number(args.rounds), (name) => measure(`${targets[name]}${request.path}`, request), {
         onRound: (round, order, runs) => log(`${request.name} round ${round + 1}/${args.rounds}: ` + order.map((name) => `${name} ${Math.round(runs[name].at(-1).rps)} req/s`).join(', ')),
       })
@@ -219,7 +221,7 @@ function wireMockMapping(answer) {
 
 function report(results, answers, skipped, pinned) {
   console.log(`## Replay server over HTTP\n\n${describeMachine()}${skipped.java ? `; ${skipped.java}` : ''}\n`)
-  console.log(`${args.rounds} rounds (order rotated each round) of ${args.seconds} s per server and request, after ${args['warmup-seconds']} s of warm-up each; ${args.connections} keep-alive connections; medians over the rounds; ${pinned ? 'load generator pinned to core 0, every server to core 1 (taskset)' : 'processes not pinned to cores'}.\n`)
+  console.log(`${args.rounds} rounds (order rotated each round) of ${args.seconds} s per server and request, after ${args['warmup-seconds']} s of warm-up each (WireMock ${args['jvm-warmup-seconds']} s); ${args.connections} keep-alive connections; medians over the rounds; ${pinned ? 'load generator pinned to core 0, every server to core 1 (taskset)' : 'processes not pinned to cores'}.\n`)
   const rows = []
   const summary = []
   for (const answer of answers) {
