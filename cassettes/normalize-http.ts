@@ -92,10 +92,15 @@ function segmentKinds(resolved: ResolvedOperation): Map<string, IdKind | 'keep'>
   for (const [name, value] of Object.entries(resolved.params)) {
     const kind = PARAM_KINDS[name] ?? (/^id\d+$/.test(name) ? 'other' : undefined)
     if (kind === undefined || value === '') continue
-    if (kind !== 'keep' && kind !== 'tenant' && !/\d/.test(value)) continue
+    if (kind !== 'keep' && kind !== 'tenant' && isName(value)) continue
     kinds.set(value, kind)
   }
   return kinds
+}
+
+/** No digit and not hex-shaped: every id form (UUID, number, hex) has digits, except a rare all-letter hex. */
+function isName(value: string): boolean {
+  return !/\d/.test(value) && !/^[0-9a-f-]{8,}$/i.test(value)
 }
 
 /** Registers the ids a request URL holds (path parameters, the tenant) and secrets in its query. */

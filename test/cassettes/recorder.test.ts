@@ -293,6 +293,19 @@ describe('recorder: Nova (noauth2 tokens, /v2.1, microversion headers)', () => {
     expect(interactions[1]?.params['server_id']).toMatch(/^ca55e77e-0000-4000-8000-\d{12}$/)
     expect((json(interactions[1], 'response') as { server: { name: string } }).server.name).toBe('osc-vm')
   })
+
+  test('still maps an id in the path that happens to have no digit (an all-letter hex project)', () => {
+    const quota = exchange({
+      method: 'PUT',
+      url: 'http://127.0.0.1:8774/v2.1/os-quota-sets/feedfacefeedfacefeedfacefeedface',
+      requestHeaders: { 'x-auth-token': novaToken },
+      requestBody: { quota_set: { instances: 1 } },
+      responseBody: { quota_set: { instances: 1 } },
+    })
+    const { interactions, text: written } = record([quota])
+    expect(interactions[0]?.request.path).toMatch(/^\/v2\.1\/os-quota-sets\/ca55e77e\d{24}$/)
+    expect(written).not.toContain('feedface')
+  })
 })
 
 describe('recorder: volatile values and rules', () => {

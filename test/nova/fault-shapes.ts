@@ -38,3 +38,24 @@ export function expectEmbeddedQuotaFaultRendered(errored: Record<string, unknown
   expect(Object.keys(injected).sort()).toEqual(Object.keys(real).sort())
   expect(injected).toEqual(real)
 }
+
+/** Which recorded answer each injected fault rule must reproduce, by the plain story's step. */
+export const INJECTED_FAULTS: ReadonlyArray<{ readonly rule: string; readonly step: string }> = [
+  { rule: 'forbidden@servers.create', step: 'v2.1 create over quota' },
+  { rule: 'conflictingRequest@servers.action.reboot', step: 'v2 reboot while building' },
+  { rule: 'itemNotFound@servers.get', step: 'v2 missing server' },
+]
+
+/**
+ * Sends each live request of INJECTED_FAULTS again to a replay server running those rules in the
+ * nova dialect: the injected answer has the status, Content-Type and body bytes real Nova sent.
+ */
+export async function expectInjectedFaultsAsLive(replayUrl: string, answers: readonly RawAnswer[]): Promise<void> {
+  for (const { rule, step } of INJECTED_FAULTS) {
+    const live = answers.find((answer) => answer.step === step)
+    if (!live) throw new Error(`the plain story has no step "${step}"`)
+    const response = await fetch(replayUrl + live.path, { method: live.method, headers: live.request.headers, ...(live.request.body === undefined ? {} : { body: live.request.body }) })
+    const injected = { rule, status: response.status, contentType: response.headers.get('content-type'), body: await response.text() }
+    expect(injected).toEqual({ rule, status: live.status, contentType: live.headers.get('content-type'), body: live.text })
+  }
+}

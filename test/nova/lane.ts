@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
 import { runCloudtape, startCloudtape } from './cloudtape-process.js'
 import { NOVA } from './nova-local.js'
+import { RACE_PROJECT } from './stories/plain-http.js'
 
 /** Cassettes of the last run stay here for inspection (git-ignored). */
 export const LANE_DIR = fileURLToPath(new URL('../../.cache/nova-lane/', import.meta.url))
@@ -36,8 +37,8 @@ export async function recordThroughCloudtape<T>(name: string, story: (proxyUrl: 
 }
 
 /** `cloudtape replay` of a lane cassette; `story` gets the replay server's URL (compute at its root). */
-export async function replayThroughCloudtape<T>(name: string, story: (replayUrl: string, routes: string) => Promise<T>): Promise<T> {
-  const server = await startCloudtape(['replay', '--cassette', cassettePath(name)])
+export async function replayThroughCloudtape<T>(name: string, story: (replayUrl: string, routes: string) => Promise<T>, extraArgs: readonly string[] = []): Promise<T> {
+  const server = await startCloudtape(['replay', '--cassette', cassettePath(name), ...extraArgs])
   try {
     return await story(server.url, server.stdout())
   } finally {
@@ -48,16 +49,18 @@ export async function replayThroughCloudtape<T>(name: string, story: (replayUrl:
 
 /**
  * `cloudtape lint` passes, and no live value made it into the file: the noauth token, the project
- * ids, Nova's and Glance's host:port, real request ids, UUIDs other than placeholders (and the
- * all-zero one the stories ask for), or a timestamp of today.
+ * ids, Nova's and Glance's host:port, real request ids, UUIDs and long hex ids other than placeholders
+ * (and the all-zero UUID the stories ask for), or a timestamp of today.
  */
 export async function expectCleanCassette(name: string): Promise<void> {
   const lint = await runCloudtape(['lint', cassettePath(name)])
   expect(lint.code, lint.stdout + lint.stderr).toBe(0)
   const text = (await readFile(cassettePath(name), 'utf8')).replace(/"recordedAt": "[^"]*"/, '')
-  for (const live of [NOVA.token, NOVA.demoToken, NOVA.project, NOVA.demoProject, '127.0.0.1:8774', '127.0.0.1:9292']) {
+  for (const live of [NOVA.token, NOVA.demoToken, NOVA.project, NOVA.demoProject, RACE_PROJECT, '127.0.0.1:8774', '127.0.0.1:9292']) {
     expect(text, `${name} holds ${live}`).not.toContain(live)
   }
+  const hexIds = text.match(/\b[0-9a-f]{16,}\b/g) ?? []
+  expect(hexIds.filter((hex) => !/^ca55e77e\d+$/.test(hex)), `${name} holds hex ids that are not placeholders`).toEqual([])
   const uuids = text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? []
   expect(uuids.filter((uuid) => !uuid.startsWith('ca55e77e-0000-4000-8000-') && uuid !== '00000000-0000-0000-0000-000000000000')).toEqual([])
   expect(text).not.toContain(new Date().toISOString().slice(0, 10))

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest'
 import type { BootChoice, StoryOutcome } from '../helpers/pkgcloud-story.js'
-import { expectEmbeddedQuotaFaultRendered, expectNovaFaultsRendered } from './fault-shapes.js'
+import { expectEmbeddedQuotaFaultRendered, expectInjectedFaultsAsLive, expectNovaFaultsRendered, INJECTED_FAULTS } from './fault-shapes.js'
 import { cassettePath, expectCleanCassette, freshLaneDir, keepTranscript, recordThroughCloudtape, replayThroughCloudtape } from './lane.js'
 import { KEEP_NOVA, novaAnswers, stopNova } from './nova-local.js'
 import { novaClientStory } from './stories/nova-client.js'
@@ -82,6 +82,13 @@ describe.sequential('real Nova through cloudtape', () => {
       await keepTranscript('plain-http', 'replay', JSON.stringify(replayed.observations, null, 2))
       expect(replayed.observations).toEqual(live.plain.observations)
       expect(replayed.imageLocation).toMatch(/\/_upstream\/http\/host-\d+\.example\.com\/images\/ca55e77e-0000-4000-8000-\d{12}$/)
+    })
+
+    test('faults injected by cloudtape replay in the nova dialect are the bytes Nova sent', async (context) => {
+      const plain = live.plain
+      if (!plain) return context.skip(`nothing recorded in ${cassettePath('plain-http')}`)
+      const rules = INJECTED_FAULTS.flatMap(({ rule }) => ['--fault', rule])
+      await replayThroughCloudtape('plain-http', (url) => expectInjectedFaultsAsLive(url, plain.answers), [...rules, '--dialect', 'nova'])
     })
 
     test('pkgcloud authenticates against the synthesized identity and boots, reboots and deletes as recorded', async (context) => {

@@ -28,6 +28,10 @@ export interface Observation {
 /** One exchange as it came: the lane compares fault bytes with renderFault. */
 export interface RawAnswer {
   readonly step: string
+  readonly method: string
+  readonly path: string
+  /** The request headers and body as sent, to send the same request again. */
+  readonly request: { readonly headers: Record<string, string>; readonly body: string | undefined }
   readonly status: number
   readonly headers: Headers
   readonly text: string
@@ -81,7 +85,7 @@ export async function plainHttpStory(base: string): Promise<PlainStoryResult> {
     const response = await fetch(base + path, { method, headers, ...(body === undefined ? {} : { body }) })
     const text = await response.text()
     const json = parseJson(text)
-    answers.push({ step, status: response.status, headers: response.headers, text })
+    answers.push({ step, method, path, request: { headers, body }, status: response.status, headers: response.headers, text })
     observations.push(observe(step, response, json, base, normalizer))
     return { status: response.status, json, headers: response.headers }
   }
