@@ -124,6 +124,10 @@ describe('resolveOperation: URL forms', () => {
     expect(resolveOperation({ method: 'GET', url: '/v2.1/servers?name=osc-vm' })).toMatchObject({ key: 'servers.list', query: [['name', 'osc-vm']] })
     expect(resolveOperation({ method: 'GET', url: '/v2.1/flavors/detail?is_public=None' })).toMatchObject({ key: 'flavors.listDetail' })
     expect(resolveOperation({ method: 'DELETE', url: '/v2.1/servers/abc/metadata/role' })).toMatchObject({ key: 'servers.metadata.delete', params: { server_id: 'abc', key: 'role' } })
+    // OpenStackClient's image list and lookups under admin_token go through Nova's image proxy.
+    expect(resolveOperation({ method: 'GET', url: 'http://127.0.0.1:8774/v2.1/images' })).toMatchObject({ key: 'images.list', params: {} })
+    expect(resolveOperation({ method: 'GET', url: '/v2.1/images/155d900f-4e14-4e4c-a73d-069cbf4541e6' })).toMatchObject({ key: 'images.get' })
+    expect(resolveOperation({ method: 'GET', url: 'http://127.0.0.1:8774/v2.1/' })).toMatchObject({ key: 'versions.get', apiVersion: 'v2.1' })
   })
 
   test('resolves version documents at /, /v2 and /v2.1, and identity behind a mount prefix', () => {
