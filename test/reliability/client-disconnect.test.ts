@@ -2,9 +2,10 @@ import { once } from 'node:events'
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import net from 'node:net'
 import { join } from 'node:path'
-import { describe, expect, onTestFinished } from 'vitest'
+import { describe, expect } from 'vitest'
 import type { ProxyWarning } from '../../proxy/index.js'
 import { test } from '../proxy/fixtures.js'
+import { listenForTest } from './raw-http.js'
 
 /** An upstream that tells the test when the proxy's request to it ends, answered or cut. */
 async function startWatchedUpstream(): Promise<{ url: string; arrived: Promise<{ req: IncomingMessage; res: ServerResponse }>[]; cut: Promise<string>[] }> {
@@ -27,14 +28,8 @@ async function startWatchedUpstream(): Promise<{ url: string; arrived: Promise<{
     }
     arrived[index]?.({ req, res })
   })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  onTestFinished(async () => {
-    server.closeAllConnections()
-    server.close()
-    await once(server, 'close')
-  })
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/v2/010101`, ...state }
+  const port = await listenForTest(server)
+  return { url: `http://127.0.0.1:${port}/v2/010101`, ...state }
 }
 
 /** Opens a raw connection to the proxy and writes `head` (and what follows); the test destroys it. */

@@ -1,11 +1,10 @@
-import { once } from 'node:events'
 import http from 'node:http'
 import fc from 'fast-check'
 import { describe, expect, onTestFinished } from 'vitest'
 import { createReplayServer, DEFAULT_LISTEN } from '../../replay/index.js'
 import { RECORDING_PROXY_DEFAULTS } from '../../proxy/index.js'
 import { authenticate, test } from '../proxy/fixtures.js'
-import { rawRequest } from './raw-http.js'
+import { listenForTest, rawRequest } from './raw-http.js'
 
 /** A server no proxy was given: it must never see a request. */
 async function startForbiddenServer(): Promise<{ port: number; hits: string[] }> {
@@ -14,14 +13,7 @@ async function startForbiddenServer(): Promise<{ port: number; hits: string[] }>
     hits.push(`${req.method} ${req.url} host=${req.headers.host}`)
     res.end('forbidden server reached')
   })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  onTestFinished(async () => {
-    server.closeAllConnections()
-    server.close()
-    await once(server, 'close')
-  })
-  return { port: (server.address() as { port: number }).port, hits }
+  return { port: await listenForTest(server), hits }
 }
 
 /** Ways to write 127.0.0.1:port that a URL parser reads as that host (or tries to). */
