@@ -8,9 +8,13 @@ export const CASSETTE_SCHEMA: Readonly<Record<string, unknown>> = schema
 
 let validator: ValidateFunction | undefined
 
-/** Compiled on first use, once per process. */
+/**
+ * Compiled on first use, once per process. The schema is ours and checked against the draft-07
+ * meta-schema by the tests, so compiling skips that check (it compiled the meta-schema first: about
+ * 40% of the compile time, paid by the first cassette a process loads).
+ */
 function validate(value: unknown): ErrorObject | null {
-  validator ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(schema)
+  validator ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true, validateSchema: false }).compile(schema)
   return validator(value) ? null : (validator.errors?.[0] ?? null)
 }
 
