@@ -1,5 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv'
 import schema from './cassette.schema.json' with { type: 'json' }
+import { hasPlainCassetteShape } from './cassette-shape.js'
 import { CloudtapeError } from './errors.js'
 import { CASSETTE_VERSION, type Cassette, type CassetteHead, type Interaction, type RecordedRequest, type RecordedResponse, type StoredBody, type StoredHeaders } from './schema.js'
 
@@ -54,7 +55,8 @@ export function inspectCassetteText(text: string): CassetteInspection {
   } catch (error) {
     return { problem: jsonSyntaxProblem(text, error as Error) }
   }
-  const problem = versionProblem(value) ?? schemaProblem(value) ?? idProblem(value as Cassette)
+  // The common shape is checked by hand (fast, no validator to compile); the schema finds and names problems.
+  const problem = versionProblem(value) ?? (hasPlainCassetteShape(value) ? undefined : schemaProblem(value)) ?? idProblem(value as Cassette)
   return problem ? { problem, json: value } : { cassette: value as Cassette }
 }
 
