@@ -49,7 +49,13 @@ describe('faults survived under load', () => {
     expect(switches.map(({ kind, handle }) => `${kind} ${handle.fired}`)).toEqual(switches.map(({ kind }) => `${kind} 1`))
     const byStatus = (status: number): number => [...statuses.values()].filter((value) => value === status).length
     const expectedStatus = (status: number): number => EXPECTED.filter(([, code]) => code === status).length * PER_KIND
-    expect([byStatus(502), byStatus(504), byStatus(200)]).toEqual([expectedStatus(502), expectedStatus(504), REQUESTS - expectedStatus(502) - expectedStatus(504)])
+    // A reset can reach the proxy before the bytes sent ahead of it (TCP drops unread data on RST):
+    // on a reused socket that is a request lost before any answer, which the proxy retries, so a
+    // resetMidBody may end as a 200. Every other damaged answer is a 502 or 504.
+    const retried = expectedStatus(502) - byStatus(502)
+    expect(retried).toBeGreaterThanOrEqual(0)
+    expect(retried).toBeLessThanOrEqual(PER_KIND)
+    expect([byStatus(504), byStatus(502) + byStatus(504) + byStatus(200)]).toEqual([expectedStatus(504), REQUESTS])
 
     const cassette = await loadCassetteFile(proxy.cassettePath)
     const ns = cassette.interactions.map((interaction) => Number(interaction.request.query.find(([name]) => name === 'n')?.[1]))
@@ -62,9 +68,9 @@ describe('faults survived under load', () => {
       expect(interaction.transportFault ? (statuses.get(n) === 504 ? 'timeout' : 'bad gateway') : interaction.response?.status).toBe(interaction.transportFault ? (kind === 'timeout' ? 'timeout' : 'bad gateway') : statuses.get(n))
     }
     const expectedFaults = (kind: TransportFaultKind): number => EXPECTED.filter(([, , fault]) => fault === kind).length * PER_KIND
-    expect(Object.fromEntries(faults)).toEqual({ none: REQUESTS - switches.length + PER_KIND, truncated: expectedFaults('truncated'), 'invalid-response': expectedFaults('invalid-response'), timeout: expectedFaults('timeout') })
-    expect(upstreamErrors).toHaveLength(switches.length - PER_KIND)
+    expect(Object.fromEntries(faults)).toEqual({ none: REQUESTS - switches.length + PER_KIND + retried, truncated: expectedFaults('truncated') - retried, 'invalid-response': expectedFaults('invalid-response'), timeout: expectedFaults('timeout') })
+    expect(upstreamErrors).toHaveLength(switches.length - PER_KIND - retried)
     expect(new Set(upstreamErrors)).toEqual(new Set(['ERR_CLOUDTAPE_UPSTREAM']))
-    console.log(`reliability faults: ${CLIENTS} clients, ${REQUESTS} requests, ${switches.length} upstream faults (${EXPECTED.map(([kind]) => `${PER_KIND} ${kind}`).join(', ')}): ${run.errors.length} client errors, ${byStatus(502)} × 502, ${byStatus(504)} × 504, ${cassette.interactions.length} interactions (0 lost, 0 duplicated) in ${run.ms.toFixed(0)} ms`)
+    console.log(`reliability faults: ${CLIENTS} clients, ${REQUESTS} requests, ${switches.length} upstream faults (${EXPECTED.map(([kind]) => `${PER_KIND} ${kind}`).join(', ')}): ${run.errors.length} client errors, ${byStatus(502)} × 502, ${byStatus(504)} × 504, ${retried} reset(s) retried into a 200, ${cassette.interactions.length} interactions (0 lost, 0 duplicated) in ${run.ms.toFixed(0)} ms`)
   }, 120_000)
 })
