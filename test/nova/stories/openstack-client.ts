@@ -7,8 +7,8 @@ export const MISSING_SERVER = '00000000-0000-0000-0000-000000000000'
 
 /**
  * OpenStackClient (python3-openstackclient) through `endpoint` (`<proxy or replay>/v2.1`):
- * flavor list, image list, server create and wait for ACTIVE, reboot, show, list, delete, and
- * the show of a missing server. Every command's exit code must be the expected one.
+ * flavor list, image list, server create and wait for ACTIVE, reboot, show (by id and by name),
+ * list, delete, and the show of a missing server. Every command's exit code must be the expected one.
  */
 export async function openstackClientStory(endpoint: string): Promise<Transcript> {
   const transcript = new Transcript({ [NOVA.image]: '<seeded-image>' })
@@ -24,6 +24,8 @@ export async function openstackClientStory(endpoint: string): Promise<Transcript
   if (tableField(created, 'status') !== 'ACTIVE') throw new Error(`server create --wait ended with ${tableField(created, 'status')}`)
   await osc(['server', 'reboot', '--wait', id])
   await osc(['server', 'show', id])
+  // By name: the client first asks GET /servers/osc-vm (a 404), then lists with ?name=osc-vm.
+  await osc(['server', 'show', 'osc-vm'])
   await osc(['server', 'list'])
   await osc(['server', 'delete', '--wait', id])
   await osc(['server', 'show', MISSING_SERVER], 1)
