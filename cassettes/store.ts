@@ -129,9 +129,10 @@ function inWriteQueue<T>(path: string, write: (key: string) => Promise<T>): Prom
 async function writeAtomically(path: string, fill: (handle: FileHandle, temp: string) => Promise<unknown>): Promise<void> {
   const folder = dirname(path)
   tempCounter += 1
-  const temp = join(folder, `.${basename(path)}.${process.pid}.${tempCounter}.tmp`)
+  const temp = join(folder, tempName(basename(path), process.pid, tempCounter))
   try {
     await mkdir(folder, { recursive: true })
+    await removeAbandonedTemps(path)
     const handle = await open(temp, 'wx', 0o644)
     try {
       await fill(handle, temp)
@@ -144,6 +145,46 @@ async function writeAtomically(path: string, fill: (handle: FileHandle, temp: st
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined)
     throw new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_WRITE', `Cannot write cassette "${path}": ${(error as Error).message}. Check that the folder is writable and the disk is not full.`, { cause: error })
+  }
+}
+
+function tempName(file: string, pid: number, counter: number): string {
+  return `.${file}.${pid}.${counter}.tmp`
+}
+
+/** Cassette paths whose folder this process already swept for abandoned temp files. */
+const sweptPaths = new Set<string>()
+
+/**
+ * A writer killed between creating its temp file and renaming it (kill -9, power loss) leaves the
+ * temp file behind; the cassette itself is intact. The first write of a path in a process removes
+ * such files of that cassette whose writer process is gone, so debris never accumulates.
+ */
+async function removeAbandonedTemps(path: string): Promise<void> {
+  if (sweptPaths.has(path)) return
+  sweptPaths.add(path)
+  const prefix = `.${basename(path)}.`
+  const names = await readdir(dirname(path)).catch(() => [] as string[])
+  for (const name of names) {
+    const pid = abandonedTempPid(name, prefix)
+    if (pid !== null && pid !== process.pid && !isProcessAlive(pid)) await rm(join(dirname(path), name), { force: true }).catch(() => undefined)
+  }
+}
+
+/** The writer's pid in a temp file name `<prefix><pid>.<counter>.tmp`, else null. */
+function abandonedTempPid(name: string, prefix: string): number | null {
+  if (!name.startsWith(prefix) || !name.endsWith('.tmp')) return null
+  const [pid, counter, ...rest] = name.slice(prefix.length, -'.tmp'.length).split('.')
+  return rest.length === 0 && /^\d+$/.test(pid ?? '') && /^\d+$/.test(counter ?? '') ? Number(pid) : null
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 

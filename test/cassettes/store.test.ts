@@ -1,4 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { spawnSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
@@ -177,6 +178,19 @@ describe('file cassette store', () => {
     await writeFile(join(dir, '.boot.json.4242.1.tmp'), '{"version": 1, "name": "bo')
     expect(await store.list()).toEqual(['boot'])
     expect((await store.load('boot')).interactions).toHaveLength(2)
+  })
+
+  test('the first save removes temp files of that cassette left by writers that are gone, and nothing else', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid
+    const abandoned = join(dir, `.boot.json.${gone}.3.tmp`)
+    const ofLiveWriter = join(dir, `.boot.json.${process.ppid}.1.tmp`)
+    const ofOtherCassette = join(dir, `.flavors.json.${gone}.1.tmp`)
+    const notOurs = join(dir, `.boot.json.${gone}.tmp`)
+    for (const path of [abandoned, ofLiveWriter, ofOtherCassette, notOurs]) await writeFile(path, '{"version": 1, "name": "bo')
+    await createFileCassetteStore(dir).save('boot', sampleCassette())
+    const left = await readdir(dir)
+    expect(left).not.toContain(`.boot.json.${gone}.3.tmp`)
+    expect(left.sort()).toEqual(['.boot.json.' + gone + '.tmp', `.boot.json.${process.ppid}.1.tmp`, `.flavors.json.${gone}.1.tmp`, 'boot.json'].sort())
   })
 
   test('saves, loads and lists cassettes by relative name', async () => {
