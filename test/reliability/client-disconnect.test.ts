@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect } from 'vitest'
 import type { ProxyWarning } from '../../proxy/index.js'
 import { test } from '../proxy/fixtures.js'
-import { listenForTest } from './raw-http.js'
+import { listenForTest } from '../helpers/listen.js'
 
 /** An upstream that tells the test when the proxy's request to it ends, answered or cut. */
 async function startWatchedUpstream(): Promise<{ url: string; arrived: Promise<{ req: IncomingMessage; res: ServerResponse }>[]; cut: Promise<string>[] }> {

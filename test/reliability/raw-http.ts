@@ -1,7 +1,4 @@
-import { once } from 'node:events'
-import type http from 'node:http'
 import net from 'node:net'
-import { onTestFinished } from 'vitest'
 
 /** An answer as it came off the wire. */
 export interface RawAnswer {
@@ -29,16 +26,4 @@ export async function rawRequest(serverUrl: string, method: string, target: stri
   const text = Buffer.concat(chunks).toString('latin1')
   const status = /^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]
   return { status: status === undefined ? 0 : Number(status), text }
-}
-
-/** Listens on 127.0.0.1 and a free port, closed with every connection when the test ends; returns the port. */
-export async function listenForTest(server: http.Server): Promise<number> {
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  onTestFinished(async () => {
-    server.closeAllConnections()
-    server.close()
-    await once(server, 'close')
-  })
-  return (server.address() as net.AddressInfo).port
 }

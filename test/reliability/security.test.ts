@@ -4,7 +4,8 @@ import { describe, expect, onTestFinished } from 'vitest'
 import { createReplayServer, DEFAULT_LISTEN } from '../../replay/index.js'
 import { RECORDING_PROXY_DEFAULTS } from '../../proxy/index.js'
 import { authenticate, test } from '../proxy/fixtures.js'
-import { listenForTest, rawRequest } from './raw-http.js'
+import { rawRequest } from './raw-http.js'
+import { listenForTest } from '../helpers/listen.js'
 
 /** A server no proxy was given: it must never see a request. */
 async function startForbiddenServer(): Promise<{ port: number; hits: string[] }> {

@@ -7,6 +7,7 @@ import { createFaultInjector } from '../../../replay/faults/injector.js'
 import { toFaultRequest } from '../../../replay/faults/request.js'
 import { sendFaultDecision, writeFaultResponse, type SendFaultOutcome } from '../../../replay/faults/send.js'
 import type { FaultResponse, FaultRuleSpec } from '../../../replay/faults/types.js'
+import { listenForTest } from '../../helpers/listen.js'
 
 /** What the fake engine answers when no fault takes over: 217, a status no real server sends. */
 const RECORDED: FaultResponse = { status: 217, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ server: { id: 'abc', status: 'ACTIVE', name: 'x'.repeat(200) } }) }
@@ -31,14 +32,8 @@ async function startFaultServer(rules: FaultRuleSpec[], options: { recorded?: Fa
     outcomes.push(outcome)
     void outcome.then((result) => (result === 'continue' ? writeFaultResponse(res, recorded ?? RECORDED) : undefined))
   })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  onTestFinished(async () => {
-    server.closeAllConnections()
-    server.close()
-    await once(server, 'close')
-  })
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, clock, outcomes }
+  const port = await listenForTest(server)
+  return { url: `http://127.0.0.1:${port}`, clock, outcomes }
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error & { cause?: { code?: string; message?: string } }> {
