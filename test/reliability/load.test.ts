@@ -131,8 +131,8 @@ function checkIdentity(n: number, interaction: Interaction, serverPlaceholders: 
   }
 }
 
-async function recordAndCheck(dir: string): Promise<{ run: LoadRun; interactions: number; account: Account }> {
-  return checkRecording(await recordLoad(dir, 'load', REQUESTS))
+async function recordAndCheck(dir: string, name = 'load'): Promise<{ run: LoadRun; interactions: number; account: Account }> {
+  return checkRecording(await recordLoad(dir, name, REQUESTS))
 }
 
 /** Every load request has exactly one interaction, and it is that request's own exchange. */
@@ -187,17 +187,22 @@ describe('load: 50 concurrent clients', () => {
 
   test(`records ${REQUESTS} requests through the proxy with no error, none lost or duplicated, and the heap settles back`, async () => {
     await recordLoad(dir, 'warm-up', 200)
-    const before = settledHeapBytes()
+    const before = await settledHeapBytes()
 
     // Recorded and checked in a function of its own: a value awaited here would stay referenced from
     // this frame, and the heap measured below would count the whole cassette.
+    const first = await recordAndCheck(dir, 'load-1')
+    const afterFirst = await settledHeapBytes()
     const { run, interactions, account } = await recordAndCheck(dir)
     loaded = account
 
-    const after = settledHeapBytes()
-    console.log(`reliability load: recording proxy, ${CLIENTS} clients, ${run.requests} requests in ${run.ms.toFixed(0)} ms, ${run.errors.length} errors, ${interactions} interactions (0 lost, 0 duplicated); settled heap ${mib(before)} → ${mib(after)} MiB (tolerance ${mib(HEAP_TOLERANCE_BYTES)} MiB)`)
-    expect(after - before).toBeLessThan(HEAP_TOLERANCE_BYTES)
-  }, 120_000)
+    const after = await settledHeapBytes()
+    console.log(`reliability load: recording proxy, ${CLIENTS} clients, 2 × ${run.requests} requests in ${first.run.ms.toFixed(0)} + ${run.ms.toFixed(0)} ms, ${run.errors.length} errors, ${interactions} interactions each (0 lost, 0 duplicated); settled heap ${mib(before)} → ${mib(afterFirst)} after pass 1 → ${mib(after)} MiB after pass 2 (tolerance ${mib(HEAP_TOLERANCE_BYTES)} MiB)`)
+    // Per-request state that leaks grows with every pass; what V8 happens to keep of the last pass
+    // (once seen in CI: its 6 MiB cassette, still referenced at the first measurement) does not.
+    expect(after - afterFirst).toBeLessThan(HEAP_TOLERANCE_BYTES)
+    expect(Math.min(afterFirst, after) - before).toBeLessThan(HEAP_TOLERANCE_BYTES)
+  }, 180_000)
 
   test(`replays ${REQUESTS} requests to the replay server from ${CLIENTS} clients with every answer its own; the heap stays flat and settles back`, async () => {
     const recorded = loaded ?? (await recordAndCheck(dir)).account
@@ -212,7 +217,7 @@ describe('load: 50 concurrent clients', () => {
         const between: number[] = []
         for (let pass = 0; pass < passes; pass += 1) {
           runs.push(await runClients(CLIENTS, REQUESTS, (n, agent) => sendNth(account, n, agent)))
-          between.push(settledHeapBytes())
+          between.push(await settledHeapBytes())
         }
         expect(runs.flatMap((run) => run.errors)).toEqual([])
         expect(warnings).toEqual([])
@@ -224,9 +229,9 @@ describe('load: 50 concurrent clients', () => {
       }
     }
     await replay(1)
-    const before = settledHeapBytes()
+    const before = await settledHeapBytes()
     const { runs, between } = await replay(2)
-    const after = settledHeapBytes()
+    const after = await settledHeapBytes()
     const [first, second] = between as [number, number]
     const ms = runs.map((run) => run.ms.toFixed(0)).join(' + ')
     console.log(`reliability load: replay server, ${CLIENTS} clients, 2 × ${REQUESTS} requests in ${ms} ms (after a warm-up server), ${runs.flatMap((run) => run.errors).length} errors, 0 interactions unused; settled heap ${mib(before)} → ${mib(first)} after pass 1 → ${mib(second)} after pass 2 → ${mib(after)} MiB closed (tolerance ${mib(HEAP_TOLERANCE_BYTES)} MiB)`)
