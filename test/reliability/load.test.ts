@@ -8,7 +8,7 @@ import type { Cassette, Interaction } from '../../cassettes/schema.js'
 import { createRecordingProxy } from '../../proxy/index.js'
 import { createReplayServer } from '../../replay/index.js'
 import { startFakeCloud } from '../../upstream/index.js'
-import { call, mib, runClients, settledHeapBytes, type LoadRun } from './load-client.js'
+import { call, heapSettledNear, mib, runClients, settledHeapBytes, type LoadRun } from './load-client.js'
 
 /** The issue's load: 50 concurrent clients, a bounded number of requests. */
 const CLIENTS = 50
@@ -196,7 +196,7 @@ describe('load: 50 concurrent clients', () => {
     const { run, interactions, account } = await recordAndCheck(dir)
     loaded = account
 
-    const after = await settledHeapBytes()
+    const after = await heapSettledNear(afterFirst, HEAP_TOLERANCE_BYTES)
     console.log(`reliability load: recording proxy, ${CLIENTS} clients, 2 × ${run.requests} requests in ${first.run.ms.toFixed(0)} + ${run.ms.toFixed(0)} ms, ${run.errors.length} errors, ${interactions} interactions each (0 lost, 0 duplicated); settled heap ${mib(before)} → ${mib(afterFirst)} after pass 1 → ${mib(after)} MiB after pass 2 (tolerance ${mib(HEAP_TOLERANCE_BYTES)} MiB)`)
     // Per-request state that leaks grows with every pass; what V8 happens to keep of the last pass
     // (once seen in CI: its 6 MiB cassette, still referenced at the first measurement) does not.
@@ -231,7 +231,7 @@ describe('load: 50 concurrent clients', () => {
     await replay(1)
     const before = await settledHeapBytes()
     const { runs, between } = await replay(2)
-    const after = await settledHeapBytes()
+    const after = await heapSettledNear(before, HEAP_TOLERANCE_BYTES)
     const [first, second] = between as [number, number]
     const ms = runs.map((run) => run.ms.toFixed(0)).join(' + ')
     console.log(`reliability load: replay server, ${CLIENTS} clients, 2 × ${REQUESTS} requests in ${ms} ms (after a warm-up server), ${runs.flatMap((run) => run.errors).length} errors, 0 interactions unused; settled heap ${mib(before)} → ${mib(first)} after pass 1 → ${mib(second)} after pass 2 → ${mib(after)} MiB closed (tolerance ${mib(HEAP_TOLERANCE_BYTES)} MiB)`)
