@@ -3,10 +3,11 @@ import { ClientFailure, DemoClient, type ClientCall, type ClientCredentials } fr
 import type { DemoOutput } from './output-folder.js'
 import type { Printer } from './printer.js'
 import { bootRebootDelete, type ScenarioOutcome } from './scenario.js'
+import type { UpstreamDialect as DemoDialect } from '../../upstream/index.js'
 
-/** The dialects the demo can play (the fake cloud's). */
-export const DEMO_DIALECTS = ['rackspace', 'hp'] as const
-export type DemoDialect = (typeof DEMO_DIALECTS)[number]
+/** The demo runs on the embedded endpoint, so it plays exactly the dialects that endpoint speaks. */
+export { UPSTREAM_DIALECTS as DEMO_DIALECTS } from '../../upstream/index.js'
+export type { DemoDialect }
 
 /** What every step of the demo shares. */
 export interface DemoContext {
