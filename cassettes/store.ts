@@ -1,4 +1,5 @@
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
+import type { BigIntStats } from 'node:fs'
+import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { INTERACTIONS_END, parseCassette, serializeCassette, serializeInteractionsTail } from './cassette-format.js'
 import { CloudtapeError } from './errors.js'
@@ -78,32 +79,49 @@ export interface WrittenCassetteFile {
 export function saveCassetteFile(path: string, cassette: Cassette): Promise<WrittenCassetteFile> {
   const text = Buffer.from(serializeCassette(cassette))
   const written: WrittenCassetteFile = { bytes: text.length, interactions: cassette.interactions.length }
-  return inWriteQueue(path, (key) => writeAtomically(key, (handle) => handle.writeFile(text))).then(() => written)
+  return inWriteQueue(path, async (key) => {
+    // The whole file changes: a shadow of the old one is of no use to the next append.
+    await dropShadow(key)
+    await writeAtomically(key, (handle) => handle.writeFile(text))
+    return written
+  })
 }
 
 /**
  * Appends interactions to a cassette file this process wrote (`written` says how it left it),
- * atomically like saveCassetteFile but without serializing what the file already holds: the file
- * is copied to the temp file (by the kernel), the new entries replace its closing brackets, and
- * the copy is renamed over it. The bytes are those saveCassetteFile would write for the whole
- * cassette. Fails with ERR_CLOUDTAPE_CASSETTE_WRITE, leaving the file alone, when its size is not
- * the one it was written with (someone else changed it).
+ * atomically like saveCassetteFile but without serializing what the file already holds, and
+ * without copying it: the new entries replace the closing brackets of the file's shadow (a
+ * hidden copy with the same bytes, `.<file>.<pid>.<n>.shadow.tmp`), which is fsynced and renamed
+ * over the file, while the file it replaces is kept under a new shadow name and given the same
+ * entries. Each append writes its entries twice instead of the whole file once. The first append
+ * after a save copies the file to make the shadow (as does any append whose shadow is missing,
+ * changed or of the wrong size, and every append where the folder cannot hard-link). The bytes
+ * are those saveCassetteFile would write for the whole cassette. Fails with
+ * ERR_CLOUDTAPE_CASSETTE_WRITE, leaving the file alone, when its size is not the one it was
+ * written with (someone else changed it). Call removeAppendShadow when done appending.
  */
 export function appendToCassetteFile(path: string, written: WrittenCassetteFile, interactions: readonly Interaction[]): Promise<WrittenCassetteFile> {
   const tail = Buffer.from(serializeInteractionsTail(interactions, written.interactions === 0))
   const offset = written.bytes - (written.interactions === 0 ? EMPTY_END.length : INTERACTIONS_END.length)
   const appended: WrittenCassetteFile = { bytes: offset + tail.length, interactions: written.interactions + interactions.length }
   return inWriteQueue(path, async (key) => {
-    const size = await stat(key).then((info) => info.size, () => -1)
-    if (size !== written.bytes) {
+    const visible = await stat(key, { bigint: true }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null
+      throw writeError(key, error)
+    })
+    const size = visible === null ? -1 : Number(visible.size)
+    if (visible === null || size !== written.bytes) {
+      await dropShadow(key)
       throw new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_WRITE', `Cannot append to cassette "${key}": it changed on disk while it was being recorded (${size < 0 ? 'it is gone' : `${size} bytes, expected ${written.bytes}`}). Record into a file nothing else writes to.`)
     }
-    await writeAtomically(key, async (handle, temp) => {
-      await copyFile(key, temp)
-      await handle.write(tail, 0, tail.length, offset)
-    })
+    await appendAtomically(key, visible, { tail, offset, bytes: appended.bytes })
     return appended
   })
+}
+
+/** Removes the shadow appendToCassetteFile keeps next to `path`, once its appends are done. */
+export function removeAppendShadow(path: string): Promise<void> {
+  return inWriteQueue(path, dropShadow)
 }
 
 /** How a cassette file with no interactions ends. */
@@ -125,17 +143,138 @@ function inWriteQueue<T>(path: string, write: (key: string) => Promise<T>): Prom
   return next
 }
 
-/** Fills a temp file next to `path` (opened for writing), fsyncs it and renames it over `path`. */
-async function writeAtomically(path: string, fill: (handle: FileHandle, temp: string) => Promise<unknown>): Promise<void> {
-  const folder = dirname(path)
+/** What an append writes: `tail` at `offset`, leaving a file of `bytes` bytes. */
+interface AppendedTail {
+  readonly tail: Buffer
+  readonly offset: number
+  readonly bytes: number
+}
+
+/**
+ * A cassette file's shadow as this process left it. Only a shadow that is still exactly that
+ * (same inode, one link, size, change time) and mirrors the file now at the path is written to
+ * and renamed over it: anything else is removed and the append copies the file instead.
+ */
+interface AppendShadow {
+  readonly path: string
+  readonly ino: bigint
+  /** Its change time after this process last wrote it: any later write changes it. */
+  readonly ctimeNs: bigint
+  readonly bytes: number
+  /** The inode of the cassette file it mirrors. */
+  readonly visibleIno: bigint
+}
+
+/** Shadows by cassette path (resolved); an append takes its path's shadow out while it runs. */
+const shadows = new Map<string, AppendShadow>()
+
+/**
+ * The append itself, in an order where every crash leaves a complete cassette at `path`: the
+ * next file (the shadow, or a fresh copy) gets the tail and is fsynced while the cassette is
+ * untouched; the cassette is hard-linked to a new shadow name; the next file is renamed over the
+ * cassette; only then does the old cassette, no longer visible, get the tail as the new shadow.
+ * Leftovers of a crash are hidden temp files named with this pid, swept once it is gone.
+ */
+async function appendAtomically(path: string, visible: BigIntStats, appended: AppendedTail): Promise<void> {
+  await removeAbandonedTemps(path)
+  const shadow = await takeShadow(path, visible, Number(visible.size))
+  const next = shadow ?? join(dirname(path), tempName(basename(path), process.pid, nextTempCounter()))
+  let kept: string | null = null
+  let nextIno: bigint
+  try {
+    const handle = await open(next, shadow ? 'r+' : 'wx', 0o644)
+    try {
+      if (!shadow) await copyFile(path, next)
+      await handle.write(appended.tail, 0, appended.tail.length, appended.offset)
+      await handle.sync()
+      nextIno = (await handle.stat({ bigint: true })).ino
+    } finally {
+      await handle.close()
+    }
+    kept = await keepUnderShadowName(path)
+    await rename(next, path)
+  } catch (error) {
+    await rm(next, { force: true }).catch(() => undefined)
+    if (kept) await rm(kept, { force: true }).catch(() => undefined)
+    throw writeError(path, error)
+  }
+  await syncFolder(dirname(path))
+  if (kept) await refreshShadow(path, { path: kept, ino: visible.ino, visibleIno: nextIno }, appended)
+}
+
+/** The shadow of `path` if it can be trusted with an append to a `bytes`-byte file; else removes it. */
+async function takeShadow(path: string, visible: BigIntStats, bytes: number): Promise<string | null> {
+  const shadow = shadows.get(path)
+  if (!shadow) return null
+  shadows.delete(path)
+  const info = await stat(shadow.path, { bigint: true }).catch(() => null)
+  const intact = info !== null && info.isFile() && info.ino === shadow.ino && info.nlink === 1n && info.ctimeNs === shadow.ctimeNs && Number(info.size) === bytes
+  if (intact && shadow.bytes === bytes && shadow.visibleIno === visible.ino) return shadow.path
+  await rm(shadow.path, { force: true }).catch(() => undefined)
+  return null
+}
+
+/** Forgets and removes the shadow of `path` (resolved), if any. */
+async function dropShadow(path: string): Promise<void> {
+  const shadow = shadows.get(path)
+  if (!shadow) return
+  shadows.delete(path)
+  await rm(shadow.path, { force: true }).catch(() => undefined)
+}
+
+/**
+ * A new hidden name for the file now at `path`, so it outlives the rename over it; null where
+ * the folder cannot hard-link (EPERM, EXDEV, ENOTSUP, EMLINK...): the append goes on without a
+ * shadow, and the next one copies.
+ */
+async function keepUnderShadowName(path: string): Promise<string | null> {
+  const name = join(dirname(path), shadowName(basename(path), process.pid, nextTempCounter()))
+  try {
+    await link(path, name)
+    return name
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Gives the old cassette file (now only at `kept.path`) the tail it lacks, so it equals the
+ * cassette again and becomes its shadow. It is checked to be that file and no longer the visible
+ * one before it is written to. A failure costs only the shadow.
+ */
+async function refreshShadow(path: string, kept: Pick<AppendShadow, 'path' | 'ino' | 'visibleIno'>, appended: AppendedTail): Promise<void> {
+  try {
+    const handle = await open(kept.path, 'r+')
+    try {
+      const before = await handle.stat({ bigint: true })
+      if (before.ino !== kept.ino || before.nlink !== 1n) throw new Error('the kept file is not the one it should be')
+      await handle.write(appended.tail, 0, appended.tail.length, appended.offset)
+      const after = await handle.stat({ bigint: true })
+      shadows.set(path, { ...kept, ctimeNs: after.ctimeNs, bytes: appended.bytes })
+    } finally {
+      await handle.close()
+    }
+  } catch {
+    shadows.delete(path)
+    await rm(kept.path, { force: true }).catch(() => undefined)
+  }
+}
+
+function nextTempCounter(): number {
   tempCounter += 1
-  const temp = join(folder, tempName(basename(path), process.pid, tempCounter))
+  return tempCounter
+}
+
+/** Fills a temp file next to `path` (opened for writing), fsyncs it and renames it over `path`. */
+async function writeAtomically(path: string, fill: (handle: FileHandle) => Promise<unknown>): Promise<void> {
+  const folder = dirname(path)
+  const temp = join(folder, tempName(basename(path), process.pid, nextTempCounter()))
   try {
     await mkdir(folder, { recursive: true })
     await removeAbandonedTemps(path)
     const handle = await open(temp, 'wx', 0o644)
     try {
-      await fill(handle, temp)
+      await fill(handle)
       await handle.sync()
     } finally {
       await handle.close()
@@ -144,12 +283,21 @@ async function writeAtomically(path: string, fill: (handle: FileHandle, temp: st
     await syncFolder(folder)
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined)
-    throw new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_WRITE', `Cannot write cassette "${path}": ${(error as Error).message}. Check that the folder is writable and the disk is not full.`, { cause: error })
+    throw writeError(path, error)
   }
+}
+
+function writeError(path: string, error: unknown): CloudtapeError {
+  return new CloudtapeError('ERR_CLOUDTAPE_CASSETTE_WRITE', `Cannot write cassette "${path}": ${(error as Error).message}. Check that the folder is writable and the disk is not full.`, { cause: error })
 }
 
 function tempName(file: string, pid: number, counter: number): string {
   return `.${file}.${pid}.${counter}.tmp`
+}
+
+/** Named like a temp file, so the sweep of a gone writer's temp files removes it too. */
+function shadowName(file: string, pid: number, counter: number): string {
+  return `.${file}.${pid}.${counter}.shadow.tmp`
 }
 
 /** Cassette paths whose folder this process already swept for abandoned temp files. */
@@ -171,11 +319,12 @@ async function removeAbandonedTemps(path: string): Promise<void> {
   }
 }
 
-/** The writer's pid in a temp file name `<prefix><pid>.<counter>.tmp`, else null. */
+/** The writer's pid in a temp or shadow file name `<prefix><pid>.<counter>[.shadow].tmp`, else null. */
 function abandonedTempPid(name: string, prefix: string): number | null {
   if (!name.startsWith(prefix) || !name.endsWith('.tmp')) return null
   const [pid, counter, ...rest] = name.slice(prefix.length, -'.tmp'.length).split('.')
-  return rest.length === 0 && /^\d+$/.test(pid ?? '') && /^\d+$/.test(counter ?? '') ? Number(pid) : null
+  const kind = rest.length === 0 || (rest.length === 1 && rest[0] === 'shadow')
+  return kind && /^\d+$/.test(pid ?? '') && /^\d+$/.test(counter ?? '') ? Number(pid) : null
 }
 
 function isProcessAlive(pid: number): boolean {

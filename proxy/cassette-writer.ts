@@ -3,7 +3,7 @@ import type { Clock } from '../cassettes/clock.js'
 import { parseCassette } from '../cassettes/cassette-format.js'
 import { CloudtapeError, isCloudtapeError } from '../cassettes/errors.js'
 import type { Cassette, CassetteHead, Interaction } from '../cassettes/schema.js'
-import { appendToCassetteFile, loadCassetteFile, saveCassetteFile, type WrittenCassetteFile } from '../cassettes/store.js'
+import { appendToCassetteFile, loadCassetteFile, removeAppendShadow, saveCassetteFile, type WrittenCassetteFile } from '../cassettes/store.js'
 
 /** The pause after a background write, as a multiple of how long the write took. */
 export const WRITE_PAUSE_FACTOR = 4
@@ -31,7 +31,8 @@ interface OnDisk extends WrittenCassetteFile {
  * as long as the last one took. The first write is whole; later ones append only the new
  * interactions (appendToCassetteFile), which then leave memory, so a long session neither holds
  * nor re-serializes what it recorded. Every write is atomic (temp file + rename), so a crash
- * leaves the last complete cassette.
+ * leaves the last complete cassette. Appends keep a hidden shadow copy of the cassette next to it
+ * (see appendToCassetteFile); release() removes it when the recording ends.
  */
 export class CassetteWriter {
   readonly #options: CassetteWriterOptions
@@ -85,6 +86,14 @@ export class CassetteWriter {
   /** Stops background writes (call flush() after, for a last write). */
   stop(): void {
     this.#cancelScheduled()
+  }
+
+  /**
+   * Removes the shadow copy the appends kept next to the cassette: call it once the last
+   * flush() settled. A write after it is still right, it only copies the file once more.
+   */
+  async release(): Promise<void> {
+    await removeAppendShadow(this.#options.path)
   }
 
   #schedule(delayMs: number): void {

@@ -151,6 +151,16 @@ export class CassetteRecording {
     this.#writer?.stop()
   }
 
+  /** The recording ends: background writes stop, the last write runs, nothing is left beside the cassette. */
+  async close(): Promise<void> {
+    this.stop()
+    try {
+      await this.flush()
+    } finally {
+      await this.#writer?.release()
+    }
+  }
+
   #reportPassthrough(exchange: FinishedExchange): void {
     if (!this.#options.listening('passthrough')) return
     const { request } = exchange

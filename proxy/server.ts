@@ -151,8 +151,7 @@ class RecordingProxyServer extends EventEmitter<RecordingProxyEventMap> implemen
     await closed
     this.#agents.http.destroy()
     this.#agents.https.destroy()
-    this.#recording.stop()
-    await this.#recording.flush()
+    await this.#recording.close()
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {

@@ -8,7 +8,7 @@ import { CASSETTE_SCHEMA, parseCassette, serializeCassette } from '../../cassett
 import { createFakeClock } from '../../cassettes/clock.js'
 import { createCassetteRecorder } from '../../cassettes/recorder.js'
 import type { Cassette } from '../../cassettes/schema.js'
-import { appendToCassetteFile, createFileCassetteStore, loadCassetteFile, saveCassetteFile, toCassetteFilePath } from '../../cassettes/store.js'
+import { appendToCassetteFile, createFileCassetteStore, loadCassetteFile, removeAppendShadow, saveCassetteFile, toCassetteFilePath } from '../../cassettes/store.js'
 import { exchange } from '../helpers/exchange.js'
 import { REBUILD_JSON_RESPONSE_2_33, REBUILD_XML_RESPONSE_2_35 } from './fixtures/seed-examples.js'
 
@@ -138,7 +138,7 @@ describe('cassette files', () => {
     expect(await readdir(dir)).toEqual(['race.json'])
   })
 
-  test('appending to a saved file gives the bytes a whole save gives, and leaves no temp files', async () => {
+  test('appending to a saved file gives the bytes a whole save gives, and leaves no temp files once its shadow is removed', async () => {
     const path = join(dir, 'appended.json')
     const whole = sampleCassette('appended', 5)
     let written = await saveCassetteFile(path, { ...whole, interactions: [] })
@@ -148,6 +148,7 @@ describe('cassette files', () => {
     const text = await readFile(path, 'utf8')
     expect(text).toBe(serializeCassette(whole))
     expect(written).toEqual({ bytes: Buffer.byteLength(text), interactions: 5 })
+    await removeAppendShadow(path)
     expect(await readdir(dir)).toEqual(['appended.json'])
   })
 
@@ -183,13 +184,15 @@ describe('file cassette store', () => {
   test('the first save removes temp files of that cassette left by writers that are gone, and nothing else', async () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid
     const abandoned = join(dir, `.boot.json.${gone}.3.tmp`)
+    const abandonedShadow = join(dir, `.boot.json.${gone}.4.shadow.tmp`)
     const ofLiveWriter = join(dir, `.boot.json.${process.ppid}.1.tmp`)
     const ofOtherCassette = join(dir, `.flavors.json.${gone}.1.tmp`)
     const notOurs = join(dir, `.boot.json.${gone}.tmp`)
-    for (const path of [abandoned, ofLiveWriter, ofOtherCassette, notOurs]) await writeFile(path, '{"version": 1, "name": "bo')
+    for (const path of [abandoned, abandonedShadow, ofLiveWriter, ofOtherCassette, notOurs]) await writeFile(path, '{"version": 1, "name": "bo')
     await createFileCassetteStore(dir).save('boot', sampleCassette())
     const left = await readdir(dir)
     expect(left).not.toContain(`.boot.json.${gone}.3.tmp`)
+    expect(left).not.toContain(`.boot.json.${gone}.4.shadow.tmp`)
     expect(left.sort()).toEqual(['.boot.json.' + gone + '.tmp', `.boot.json.${process.ppid}.1.tmp`, `.flavors.json.${gone}.1.tmp`, 'boot.json'].sort())
   })
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
@@ -44,6 +44,31 @@ describe('CassetteWriter', () => {
     }
     expect(writer.size).toBe(6)
     expect(writer.cassette()).toEqual({ ...head, interactions: all })
+    expect(errors).toEqual([])
+  })
+
+  test('keeps one hidden shadow with the cassette\'s bytes while appending, and release() removes it', async () => {
+    const path = join(dir, 'session.json')
+    const head: CassetteHead = { version: 1, name: 'w', dialect: 'rackspace', recordedAt: '2012-07-26T16:09:16Z' }
+    const all = interactions(4)
+    const { writer, errors } = writerFor(path, () => head)
+    for (const interaction of all) {
+      writer.add(interaction)
+      await writer.flush()
+    }
+    const text = await readFile(path, 'utf8')
+    expect(text).toBe(serializeCassette({ ...head, interactions: all }))
+    const [shadow, ...more] = (await readdir(dir)).filter((name) => name !== 'session.json')
+    expect(more).toEqual([])
+    expect(shadow).toMatch(new RegExp(`^\\.session\\.json\\.${process.pid}\\.\\d+\\.shadow\\.tmp$`))
+    expect(await readFile(join(dir, shadow as string), 'utf8')).toBe(text)
+    await writer.release()
+    expect(await readdir(dir)).toEqual(['session.json'])
+    writer.add(interactions(5)[4] as Interaction)
+    await writer.flush()
+    expect(writer.cassette().interactions).toHaveLength(5)
+    await writer.release()
+    expect(await readdir(dir)).toEqual(['session.json'])
     expect(errors).toEqual([])
   })
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { writeFile } from 'node:fs/promises'
+import { readdir, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import { join } from 'node:path'
 import { describe, expect } from 'vitest'
@@ -76,6 +76,19 @@ describe('many clients, closing, modes', () => {
     await proxy.close()
     const { cassette } = await readCassette(path)
     expect(cassette.interactions.map((interaction) => interaction.operation)).toEqual(['flavors.list'])
+  })
+
+  test('appends between flushes, and close() leaves nothing beside the cassette (its append shadow is removed)', async ({ cloud, dir, startProxy }) => {
+    const proxy = await startProxy({ targets: [cloud.computeUrls['DFW'] as string] })
+    for (let i = 0; i < 3; i += 1) {
+      await fetch(`${proxy.url}/v2/${cloud.tenantId}/flavors?i=${i}`, { headers: { 'x-auth-token': cloud.token } }).then((res) => res.arrayBuffer())
+      await proxy.flush()
+    }
+    expect((await readdir(dir)).filter((name) => name.endsWith('.shadow.tmp'))).toHaveLength(1)
+    await proxy.close()
+    expect(await readdir(dir)).toEqual(['session.json'])
+    const { cassette } = await readCassette(proxy.cassettePath)
+    expect(cassette.interactions.map((interaction) => interaction.request.query[0]?.[1])).toEqual(['0', '1', '2'])
   })
 
   test('writes the cassette after each interaction without being asked', async ({ cloud, startProxy }) => {
