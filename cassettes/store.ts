@@ -182,15 +182,7 @@ async function appendAtomically(path: string, visible: BigIntStats, appended: Ap
   let kept: string | null = null
   let nextIno: bigint
   try {
-    const handle = await open(next, shadow ? 'r+' : 'wx', 0o644)
-    try {
-      if (!shadow) await copyFile(path, next)
-      await handle.write(appended.tail, 0, appended.tail.length, appended.offset)
-      await handle.sync()
-      nextIno = (await handle.stat({ bigint: true })).ino
-    } finally {
-      await handle.close()
-    }
+    nextIno = await writeNext(path, next, shadow === null, appended)
     kept = await keepUnderShadowName(path)
     await rename(next, path)
   } catch (error) {
@@ -198,8 +190,23 @@ async function appendAtomically(path: string, visible: BigIntStats, appended: Ap
     if (kept) await rm(kept, { force: true }).catch(() => undefined)
     throw writeError(path, error)
   }
-  await syncFolder(dirname(path))
-  if (kept) await refreshShadow(path, { path: kept, ino: visible.ino, visibleIno: nextIno }, appended)
+  // Until the rename is durable, a power cut can bring the old file back at `path`: it is written to only after.
+  const durable = await syncFolder(dirname(path))
+  if (kept && durable) await refreshShadow(path, { path: kept, ino: visible.ino, visibleIno: nextIno }, appended)
+  else if (kept) await rm(kept, { force: true }).catch(() => undefined)
+}
+
+/** Puts the tail into `next` (the shadow, or a new copy of the file at `path`) and fsyncs it; its inode. */
+async function writeNext(path: string, next: string, copy: boolean, appended: AppendedTail): Promise<bigint> {
+  const handle = await open(next, copy ? 'wx' : 'r+', 0o644)
+  try {
+    if (copy) await copyFile(path, next)
+    await handle.write(appended.tail, 0, appended.tail.length, appended.offset)
+    await handle.sync()
+    return (await handle.stat({ bigint: true })).ino
+  } finally {
+    await handle.close()
+  }
 }
 
 /** The shadow of `path` if it can be trusted with an append to a `bytes`-byte file; else removes it. */
@@ -337,8 +344,8 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** Makes the rename itself durable; not every platform can open a folder, which is fine. */
-async function syncFolder(folder: string): Promise<void> {
+/** Makes the rename itself durable; not every platform can open a folder, which is fine (false then). */
+async function syncFolder(folder: string): Promise<boolean> {
   try {
     const handle = await open(folder, 'r')
     try {
@@ -346,8 +353,10 @@ async function syncFolder(folder: string): Promise<void> {
     } finally {
       await handle.close()
     }
+    return true
   } catch {
     // Best effort (Windows cannot fsync a directory).
+    return false
   }
 }
 
