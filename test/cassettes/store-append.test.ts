@@ -211,6 +211,19 @@ describe('appendToCassetteFile with a shadow copy', () => {
 })
 
 describe('appendToCassetteFile when a step fails', () => {
+  test('when the folder cannot be fsynced after the rename, the old file is not written to (a power cut could bring it back): no shadow, the next append copies', async () => {
+    const calls = await callsOfOneAppend(2)
+    const folderOpen = calls.indexOf('open', calls.indexOf('rename')) + 1
+    const written = await recordUpTo(2)
+    const { failed } = await withFailure(folderOpen, false, () => store.appendToCassetteFile(path, written, ALL.slice(2, 3)))
+    expect(failed).toBe(false)
+    expect(await readFile(path, 'utf8')).toBe(textOf(3))
+    expect(await readdir(dir)).toEqual(['c.json'])
+    await store.appendToCassetteFile(path, { bytes: Buffer.byteLength(textOf(3)), interactions: 3 }, ALL.slice(3, 4))
+    expect(copies()).toBe(1)
+    expect(await readFile(path, 'utf8')).toBe(textOf(4))
+  })
+
   // 0 appends before: the copy path (no shadow yet); 2: the shadow path.
   for (const before of [0, 2]) {
     test(`a failure at any step (${before === 0 ? 'copying' : 'with a shadow'}) leaves a complete cassette, and the next appends are right`, async () => {
