@@ -54,6 +54,50 @@ export class IdentifierMap {
   private readonly kept = new Set<string>(WELL_KNOWN_VALUES)
   private replacements = 0
   private volatileCount = 0
+  #version = 0
+  /** The values learned at versions `#logBase + 1` onwards, lowercase: what a cached scrub checks against. */
+  #log: string[] = []
+  #logBase = 0
+
+  /**
+   * Moves whenever a value is learned (a secret and its escaped forms, an id, a kept value, an
+   * alias, an address, a host). A text scrubs differently after that only if it contains the
+   * value: every lookup a scrub makes is of a piece of the text.
+   */
+  get version(): number {
+    return this.#version
+  }
+
+  /** The values (lowercase) learned after `version`, or null when too many to tell. */
+  learnedSince(version: number): readonly string[] | null {
+    if (version < this.#logBase) return null
+    return this.#log.slice(version - this.#logBase)
+  }
+
+  #learned(value: string): void {
+    this.#version += 1
+    this.#log.push(value.toLowerCase())
+    if (this.#log.length > 1024) {
+      this.#log = this.#log.slice(512)
+      this.#logBase += 512
+    }
+  }
+
+  /** Secret replacements counted so far (a cached scrub replays its share with `addCounts`). */
+  get replacementCount(): number {
+    return this.replacements
+  }
+
+  /** Volatile values counted so far. */
+  get volatileValueCount(): number {
+    return this.volatileCount
+  }
+
+  /** Adds counts a cached scrub would have made. */
+  addCounts(replacements: number, volatile: number): void {
+    this.replacements += replacements
+    this.volatileCount += volatile
+  }
 
   constructor(private readonly wellKnownHosts: ReadonlySet<string>) {}
 
@@ -71,9 +115,14 @@ export class IdentifierMap {
     const count = (this.secretCounts.get(kind) ?? 0) + 1
     this.secretCounts.set(kind, count)
     const placeholder = secretPlaceholder(kind, (this.secretOffsets.get(kind) ?? 0) + count)
+    this.#learned(value)
     this.secrets.set(value, placeholder)
     if (value.length >= MIN_SCRUBBED_SECRET_LENGTH) {
-      for (const variant of secretVariants(value)) if (!this.secrets.has(variant)) this.secrets.set(variant, placeholder)
+      for (const variant of secretVariants(value)) {
+        if (this.secrets.has(variant)) continue
+        this.secrets.set(variant, placeholder)
+        this.#learned(variant)
+      }
       this.matcherStale = true
     }
     return placeholder
@@ -111,7 +160,9 @@ export class IdentifierMap {
 
   /** Marks a value as a documented constant (a flavor id): never mapped afterwards. */
   keep(value: string): void {
-    if (!this.ids.has(value)) this.kept.add(value)
+    if (this.ids.has(value) || this.kept.has(value)) return
+    this.kept.add(value)
+    this.#learned(value)
   }
 
   /** True for well-known values and values marked with `keep`. */
@@ -142,6 +193,7 @@ export class IdentifierMap {
   }
 
   private remember(value: string, placeholder: string): string {
+    this.#learned(value)
     this.ids.set(UUID_LIKE.test(value) ? value.toLowerCase() : value, placeholder)
     return placeholder
   }
@@ -172,7 +224,9 @@ export class IdentifierMap {
   /** Binds a real `host[:port]` to the host placeholder an existing cassette uses for it. */
   aliasHost(authority: string, placeholder: string): void {
     const key = `host:${authority.toLowerCase()}`
-    if (!this.ids.has(key)) this.ids.set(key, placeholder)
+    if (this.ids.has(key)) return
+    this.ids.set(key, placeholder)
+    this.#learned(authority)
   }
 
   private next(shape: PlaceholderShape): number {
@@ -205,6 +259,7 @@ export class IdentifierMap {
       this.ids.set(key, placeholder)
     }
     this.ids.set(value, placeholder)
+    this.#learned(value)
     return placeholder
   }
 
@@ -216,6 +271,8 @@ export class IdentifierMap {
     const placeholder = macPlaceholder(this.next('mac'), value[2] ?? ':', value !== value.toLowerCase())
     this.idCounts.set('mac', (this.idCounts.get('mac') ?? 0) + 1)
     this.ids.set(key, placeholder)
+    this.#learned(value.replace(/-/g, ':'))
+    this.#learned(value.replace(/:/g, '-'))
     return placeholder
   }
 
@@ -229,6 +286,7 @@ export class IdentifierMap {
     const placeholder = hostPlaceholder(this.next('host'))
     this.idCounts.set('host', (this.idCounts.get('host') ?? 0) + 1)
     this.ids.set(key, placeholder)
+    this.#learned(authority)
     return placeholder
   }
 

@@ -51,6 +51,7 @@ export function learnField(action: FieldAction, text: string, context: Normalize
 
 /** A value at no known position teaches one thing: the tenant of a URL (`https://host/v2/{tenant}/...`). */
 export function learnFreeText(text: string, context: NormalizeContext): void {
+  if (!text.startsWith('http')) return
   const path = pathOfUrl(text)
   const tenant = path === undefined ? undefined : tenantInPath(path)
   if (tenant !== undefined) context.map.id('tenant', tenant)

@@ -8,10 +8,10 @@ import { learnBody, rewriteBody } from './normalize-body.js'
 import { flattenHeaders, learnHeaders, learnUrl, rewriteHeaders, rewriteUrl, type RawHeaders } from './normalize-http.js'
 import type { NormalizationOptions } from './normalization-rules.js'
 import { DIALECTS, type Dialect } from './operation-catalog.js'
-import { resolveOperation } from './resolve-operation.js'
+import { OperationMemo } from './operation-memo.js'
 import { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS, type Cassette, type CassetteHead, type CassetteMeta, type Interaction, type TransportFault } from './schema.js'
 import { isPlaceholder, isSecretPlaceholder, placeholderCounters } from './placeholders.js'
-import { scrubText, type NormalizeContext } from './scrub-text.js'
+import { ScrubMemo, scrubText, type NormalizeContext } from './scrub-text.js'
 
 /** One live request and response, as the proxy saw them. */
 export interface RawExchange {
@@ -86,7 +86,7 @@ export interface CassetteRecorder {
 export function createCassetteRecorder(options: CassetteRecorderOptions): CassetteRecorder {
   validateOptions(options)
   const rules = compileRules(options.rules)
-  const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts) }
+  const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts), memo: new ScrubMemo() }
   const detector = new DialectDetector()
   const { extending } = options
   const recordedAt = extending?.recordedAt ?? isoSeconds((options.clock ?? systemClock).now())
@@ -98,10 +98,11 @@ export function createCassetteRecorder(options: CassetteRecorderOptions): Casset
   if (extending) context.map.continueAfter(placeholderCounters(JSON.stringify(previous)))
   const dialectNow = (): Dialect => options.dialect ?? extending?.dialect ?? detector.dialect
   const keep = options.keepInteractions !== false
+  const operations = new OperationMemo()
   let recorded = 0
 
   const record = (exchange: RawExchange): Interaction => {
-    const interaction = normalizeExchange(exchange, { context, detector, maxBodyBytes, timing: options.timing === true })
+    const interaction = normalizeExchange(exchange, { context, detector: options.dialect === undefined ? detector : null, operations, maxBodyBytes, timing: options.timing === true })
     const key = occurrenceKey(interaction)
     const occurrence = occurrences.get(key) ?? 0
     occurrences.set(key, occurrence + 1)
@@ -160,7 +161,9 @@ function validateOptions(options: CassetteRecorderOptions): void {
 
 interface ExchangeSettings {
   readonly context: NormalizeContext
-  readonly detector: DialectDetector
+  /** Null when the dialect was given. */
+  readonly detector: DialectDetector | null
+  readonly operations: OperationMemo
   readonly maxBodyBytes: number
   readonly timing: boolean
 }
@@ -175,14 +178,15 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
   const responseHeaders = response ? flattenHeaders(response.headers) : null
   const requestBody = readBody(request.body, requestHeaders)
   const responseBody = response && responseHeaders ? readBody(response.body, responseHeaders) : null
-  const resolved = resolveOperation({
+  const resolved = settings.operations.resolve({
     method: request.method,
     url: request.url,
     body: requestBody.decoded,
     contentType: requestHeaders.get('content-type'),
     accept: requestHeaders.get('accept'),
   })
-  settings.detector.observe({
+  // A dialect given up front is never guessed: the clues are not looked for.
+  settings.detector?.observe({
     path: resolved.path,
     host: /^[a-z]+:\/\/([^/?#]*)/i.exec(request.url)?.[1] ?? '',
     requestHeaders,
