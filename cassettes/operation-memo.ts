@@ -10,7 +10,11 @@ const MAX_ENTRIES = 2048
 export class OperationMemo {
   readonly #entries = new Map<string, ResolvedOperation>()
 
+  /** `enabled` false: every request is resolved afresh. */
+  constructor(readonly enabled = true) {}
+
   resolve(input: ResolveOperationInput): ResolvedOperation {
+    if (!this.enabled) return resolveOperation(input)
     if (input.body !== null && input.body !== undefined && input.body.length > 0) return resolveOperation(input)
     const key = `${input.method}\u0000${input.url}\u0000${input.accept ?? ''}\u0000${input.contentType ?? ''}`
     const known = this.#entries.get(key)

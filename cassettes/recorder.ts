@@ -5,13 +5,15 @@ import { DialectDetector } from './detect-dialect.js'
 import { assertOneOf, CloudtapeError } from './errors.js'
 import { IdentifierMap, type NormalizationSummary } from './identifier-map.js'
 import { learnBody, rewriteBody } from './normalize-body.js'
-import { flattenHeaders, learnHeaders, learnUrl, rewriteHeaders, rewriteUrl, type RawHeaders } from './normalize-http.js'
+import { flattenHeaders, learnHeaders, learnUrl, rewriteHeaders, rewriteUrl, type NormalizedUrl, type RawHeaders } from './normalize-http.js'
 import type { NormalizationOptions } from './normalization-rules.js'
 import { DIALECTS, type Dialect } from './operation-catalog.js'
 import { OperationMemo } from './operation-memo.js'
+import type { ResolvedOperation } from './resolve-operation.js'
 import { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS, type Cassette, type CassetteHead, type CassetteMeta, type Interaction, type TransportFault } from './schema.js'
 import { isPlaceholder, isSecretPlaceholder, placeholderCounters } from './placeholders.js'
-import { ScrubMemo, scrubText, type NormalizeContext } from './scrub-text.js'
+import { ScrubMemo } from './scrub-memo.js'
+import { scrubText, type NormalizeContext } from './scrub-text.js'
 
 /** One live request and response, as the proxy saw them. */
 export interface RawExchange {
@@ -53,6 +55,12 @@ export interface CassetteRecorderOptions {
    * the rest. Default true.
    */
   readonly keepInteractions?: boolean
+  /**
+   * False: every string, URL and request is scrubbed and resolved afresh instead of through the
+   * recorder's memos. The cassette is the same either way; this is slower, for checking that.
+   * Default true.
+   */
+  readonly memoize?: boolean
 }
 
 /** Turns live exchanges into normalized, redacted interactions. Keeps no raw data. */
@@ -86,7 +94,8 @@ export interface CassetteRecorder {
 export function createCassetteRecorder(options: CassetteRecorderOptions): CassetteRecorder {
   validateOptions(options)
   const rules = compileRules(options.rules)
-  const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts), memo: new ScrubMemo() }
+  const memoize = options.memoize !== false
+  const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts), ...(memoize ? { memo: new ScrubMemo<string>() } : {}) }
   const detector = new DialectDetector()
   const { extending } = options
   const recordedAt = extending?.recordedAt ?? isoSeconds((options.clock ?? systemClock).now())
@@ -98,11 +107,12 @@ export function createCassetteRecorder(options: CassetteRecorderOptions): Casset
   if (extending) context.map.continueAfter(placeholderCounters(JSON.stringify(previous)))
   const dialectNow = (): Dialect => options.dialect ?? extending?.dialect ?? detector.dialect
   const keep = options.keepInteractions !== false
-  const operations = new OperationMemo()
+  const operations = new OperationMemo(memoize)
+  const urls = new UrlNormalizer(memoize)
   let recorded = 0
 
   const record = (exchange: RawExchange): Interaction => {
-    const interaction = normalizeExchange(exchange, { context, detector: options.dialect === undefined ? detector : null, operations, maxBodyBytes, timing: options.timing === true })
+    const interaction = normalizeExchange(exchange, { context, detector: options.dialect === undefined ? detector : null, operations, urls, maxBodyBytes, timing: options.timing === true })
     const key = occurrenceKey(interaction)
     const occurrence = occurrences.get(key) ?? 0
     occurrences.set(key, occurrence + 1)
@@ -164,6 +174,7 @@ interface ExchangeSettings {
   /** Null when the dialect was given. */
   readonly detector: DialectDetector | null
   readonly operations: OperationMemo
+  readonly urls: UrlNormalizer
   readonly maxBodyBytes: number
   readonly timing: boolean
 }
@@ -194,12 +205,12 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
     bodies: responseBody ? [requestBody.decoded, responseBody.decoded] : [requestBody.decoded],
   })
   learnHeaders(requestHeaders, context)
-  learnUrl(request.url, resolved, context)
+  settings.urls.learn(request.method, request.url, resolved, context)
   learnBody(requestBody.classified, context)
   if (responseHeaders) learnHeaders(responseHeaders, context)
   learnBody(responseBody?.classified ?? null, context)
 
-  const url = rewriteUrl(request.url, resolved, context)
+  const url = settings.urls.rewrite(request.method, request.url, resolved, context)
   const storedRequest = {
     method: request.method.toUpperCase(),
     origin: url.origin,
@@ -221,6 +232,47 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
     response: storedResponse,
     ...(exchange.transportFault ? { transportFault: storedFault(exchange.transportFault, context) } : {}),
     ...(settings.timing && exchange.durationMs !== undefined ? { timing: { durationMs: Math.round(exchange.durationMs) } } : {}),
+  }
+}
+
+const MAX_LEARNED_URLS = 4096
+
+/**
+ * Request URLs, learned once and rewritten through a memo: a recording asks the same URLs again
+ * and again (every poll). Learning only adds to the map, so a URL learned before has nothing
+ * more to teach; a rewrite stays right until the map learns a value the URL holds.
+ */
+class UrlNormalizer {
+  readonly #learned = new Set<string>()
+  readonly #rewritten = new ScrubMemo<NormalizedUrl>()
+
+  constructor(readonly memoize: boolean) {}
+
+  learn(method: string, url: string, resolved: ResolvedOperation, context: NormalizeContext): void {
+    if (!this.memoize) return learnUrl(url, resolved, context)
+    const key = urlKey(method, url, resolved)
+    if (this.#learned.has(key)) return
+    learnUrl(url, resolved, context)
+    if (this.#learned.size >= MAX_LEARNED_URLS) this.#learned.clear()
+    this.#learned.add(key)
+  }
+
+  rewrite(method: string, url: string, resolved: ResolvedOperation, context: NormalizeContext): NormalizedUrl {
+    if (!this.memoize || url.length > ScrubMemo.MAX_LENGTH) return rewriteUrl(url, resolved, context)
+    // Path parameters are looked up decoded: the check covers both spellings.
+    return this.#rewritten.scrub(urlKey(method, url, resolved), context.map, () => rewriteUrl(url, resolved, context), () => `${url} ${safeDecode(url)}`)
+  }
+}
+
+function urlKey(method: string, url: string, resolved: ResolvedOperation): string {
+  return `${method}\u0000${resolved.key}\u0000${url}`
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
   }
 }
 

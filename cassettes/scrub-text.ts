@@ -2,57 +2,14 @@ import { isIPv4, isIPv6 } from 'node:net'
 import type { CompiledRules } from './compile-rules.js'
 import type { IdentifierMap } from './identifier-map.js'
 import type { IdKind } from './placeholders.js'
+import { ScrubMemo } from './scrub-memo.js'
 
 /** What the scrubbers share: the recorder's compiled rules and its map of real values. */
 export interface NormalizeContext {
   readonly rules: CompiledRules
   readonly map: IdentifierMap
-  /** Scrubs already done under the map's current version (absent: every scrub runs). */
-  readonly memo?: ScrubMemo
-}
-
-interface CachedScrub {
-  readonly result: string
-  readonly replacements: number
-  readonly volatile: number
-  /** The map version the result is known right for. */
-  version: number
-}
-
-/**
- * Remembers what short strings scrubbed to. A recording repeats most of its strings (keys,
- * statuses, the same server's links and addresses on every poll). A cached result stays right
- * until the map learns a value the string contains; older entries are checked against what was
- * learned since and dropped when they contain any of it.
- */
-export class ScrubMemo {
-  static readonly MAX_LENGTH = 512
-  static readonly MAX_ENTRIES = 8192
-  /** More values learned than this since an entry was made: scrub again rather than check them all. */
-  static readonly MAX_CHECKS = 16
-  readonly #entries = new Map<string, CachedScrub>()
-
-  get(text: string, map: IdentifierMap): CachedScrub | undefined {
-    const entry = this.#entries.get(text)
-    if (entry === undefined || entry.version === map.version) return entry
-    const learned = map.learnedSince(entry.version)
-    if (learned === null || learned.length > ScrubMemo.MAX_CHECKS || containsAny(text.toLowerCase(), learned)) {
-      this.#entries.delete(text)
-      return undefined
-    }
-    entry.version = map.version
-    return entry
-  }
-
-  set(text: string, scrub: CachedScrub): void {
-    if (this.#entries.size >= ScrubMemo.MAX_ENTRIES) this.#entries.clear()
-    this.#entries.set(text, scrub)
-  }
-}
-
-function containsAny(text: string, values: readonly string[]): boolean {
-  for (const value of values) if (text.includes(value)) return true
-  return false
+  /** Scrubs of short strings done before (absent: every scrub runs). */
+  readonly memo?: ScrubMemo<string>
 }
 
 /**
@@ -85,20 +42,9 @@ const TENANT_LIKE = /^(?:\d+|[0-9a-f]{8,}|[0-9a-z]{8}(?:-[0-9a-z]{4}){3}-[0-9a-z
  */
 export function scrubText(text: string, context: NormalizeContext): string {
   if (text === '') return text
-  const { memo, map } = context
+  const { memo } = context
   if (memo === undefined || text.length > ScrubMemo.MAX_LENGTH) return scrubUncached(text, context)
-  const cached = memo.get(text, map)
-  if (cached !== undefined) {
-    map.addCounts(cached.replacements, cached.volatile)
-    return cached.result
-  }
-  const version = map.version
-  const replacements = map.replacementCount
-  const volatile = map.volatileValueCount
-  const result = scrubUncached(text, context)
-  // A scrub that taught the map something (a new UUID) is only cached from the next version on.
-  if (map.version === version) memo.set(text, { result, replacements: map.replacementCount - replacements, volatile: map.volatileValueCount - volatile, version })
-  return result
+  return memo.scrub(text, context.map, () => scrubUncached(text, context))
 }
 
 function scrubUncached(text: string, context: NormalizeContext): string {

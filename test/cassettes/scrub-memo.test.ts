@@ -1,15 +1,19 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
+import { serializeCassette } from '../../cassettes/cassette-format.js'
+import { createFakeClock } from '../../cassettes/clock.js'
 import { compileRules } from '../../cassettes/compile-rules.js'
 import { IdentifierMap } from '../../cassettes/identifier-map.js'
 import type { IdKind } from '../../cassettes/placeholders.js'
-import { ScrubMemo, scrubText, type NormalizeContext } from '../../cassettes/scrub-text.js'
+import { createCassetteRecorder, type RawExchange } from '../../cassettes/recorder.js'
+import { ScrubMemo } from '../../cassettes/scrub-memo.js'
+import { scrubText, type NormalizeContext } from '../../cassettes/scrub-text.js'
 
 const rules = compileRules()
 
 function contexts(): { cached: NormalizeContext; plain: NormalizeContext } {
   return {
-    cached: { rules, map: new IdentifierMap(rules.wellKnownHosts), memo: new ScrubMemo() },
+    cached: { rules, map: new IdentifierMap(rules.wellKnownHosts), memo: new ScrubMemo<string>() },
     plain: { rules, map: new IdentifierMap(rules.wellKnownHosts) },
   }
 }
@@ -101,5 +105,49 @@ describe('ScrubMemo: cached scrubs are the scrubs', () => {
     plain.map.id('other', 'node42x')
     expect(scrubText(text, cached)).toBe(scrubText(text, plain))
     expect(scrubText(text, cached)).not.toContain('node42x')
+  })
+})
+
+const ORIGIN = 'https://dfw.servers.api.rackspacecloud.com'
+/** Ids and names the exchanges share, some needing URL encoding, one upper-case UUID. */
+const IDS = ['ef079b0c-e610-4dfb-b1aa-b49f07ac48e5', 'EF079B0C-E610-4DFB-B1AA-B49F07AC48E5', 'web 01', '4a7c9e2f11', 'node42x'] as const
+const SECRETS = ['tok-8f7e6d5c4b', 'pass word 12345'] as const
+
+function json(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value))
+}
+
+function serverBody(id: string, status: string): Buffer {
+  return json({ server: { id, status, name: `server ${id}`, hostId: 'e4d909c290d0fb1ca068ffaddf22cbd0', accessIPv4: '198.61.236.10', links: [{ rel: 'self', href: `${ORIGIN}/v2/010101/servers/${encodeURIComponent(id)}` }], metadata: { note: `see ${id}` } } })
+}
+
+type Template = (id: string, secret: string, status: string) => RawExchange
+
+const TEMPLATES: readonly Template[] = [
+  (id, _secret, status) => ({ request: { method: 'GET', url: `${ORIGIN}/v2/010101/servers/${encodeURIComponent(id)}`, headers: {}, body: Buffer.alloc(0) }, response: { status: 200, headers: { 'content-type': 'application/json' }, body: serverBody(id, status) } }),
+  (id, secret) => ({ request: { method: 'POST', url: `${ORIGIN}/v2.0/tokens`, headers: { 'content-type': 'application/json' }, body: json({ auth: { passwordCredentials: { username: 'demo', password: secret } } }) }, response: { status: 200, headers: { 'content-type': 'application/json' }, body: json({ access: { token: { id: `${secret}-t`, expires: '2012-09-14T15:11:57Z' }, user: { id } } }) } }),
+  (id, secret) => ({ request: { method: 'GET', url: `${ORIGIN}/v2/010101/servers?name=${encodeURIComponent(id)}&token=${encodeURIComponent(secret)}`, headers: { 'x-auth-token': `${secret}-t` }, body: Buffer.alloc(0) }, response: { status: 200, headers: { 'content-type': 'application/json', location: `${ORIGIN}/v2/010101/servers/${encodeURIComponent(id)}` }, body: json({ servers: [{ id, name: id }] }) } }),
+  (id, secret) => ({ request: { method: 'POST', url: `${ORIGIN}/v2/010101/servers`, headers: { 'content-type': 'application/json' }, body: json({ server: { name: id, imageRef: '3afe97b2-26dc-49c5-a2cc-a2fc8d80c001', flavorRef: '2' } }) }, response: { status: 202, headers: { 'content-type': 'application/json' }, body: json({ server: { id, adminPass: secret, links: [{ rel: 'self', href: `${ORIGIN}/v2/010101/servers/${id}` }] } }) } }),
+  (id, _secret, status) => ({ request: { method: 'GET', url: `${ORIGIN}/v2/010101/servers/${encodeURIComponent(id)}.xml`, headers: { accept: 'application/xml' }, body: Buffer.alloc(0) }, response: { status: 200, headers: { 'content-type': 'application/xml' }, body: Buffer.from(`<server xmlns="http://docs.openstack.org/compute/api/v1.1" id="${id}" status="${status}"><metadata><meta key="note">see ${id}</meta></metadata></server>`) } }),
+]
+
+const exchangeStep = fc.record({ template: fc.nat(TEMPLATES.length - 1), id: fc.constantFrom(...IDS), secret: fc.constantFrom(...SECRETS), status: fc.constantFrom('BUILD', 'ACTIVE') })
+
+describe('the recorder with and without its memos', () => {
+  test('any sequence of exchanges (repeated URLs, ids learned late, secrets) gives byte-identical cassettes and summaries', () => {
+    fc.assert(
+      fc.property(fc.array(exchangeStep, { minLength: 1, maxLength: 30 }), (steps) => {
+        const cached = createCassetteRecorder({ name: 'memo', clock: createFakeClock(0) })
+        const plain = createCassetteRecorder({ name: 'memo', clock: createFakeClock(0), memoize: false })
+        for (const current of steps) {
+          const exchange = (TEMPLATES[current.template] as Template)(current.id, current.secret, current.status)
+          cached.record(exchange)
+          plain.record(exchange)
+        }
+        expect(serializeCassette(cached.cassette())).toBe(serializeCassette(plain.cassette()))
+        expect(cached.summary()).toEqual(plain.summary())
+      }),
+      { numRuns: 200, seed: 20261124 },
+    )
   })
 })
