@@ -6,17 +6,17 @@ export interface DialectEvidence {
   readonly host: string
   readonly requestHeaders: ReadonlyMap<string, string>
   readonly responseHeaders: ReadonlyMap<string, string> | null
-  /** Request and response bodies as decoded bytes: the clues are ASCII, searched without making strings. */
+  /** Request and response bodies as decoded bytes. */
   readonly bodies: readonly Buffer[]
 }
 
 interface Clue {
   readonly dialect: Dialect
   readonly weight: number
-  readonly test: (evidence: DialectEvidence) => boolean
+  readonly test: (evidence: DialectEvidence, bodies: readonly string[]) => boolean
 }
 
-const inBodies = (needle: string) => (evidence: DialectEvidence) => evidence.bodies.some((body) => body.includes(needle))
+const inBodies = (needle: string) => (_evidence: DialectEvidence, bodies: readonly string[]) => bodies.some((body) => body.includes(needle))
 
 /**
  * Clues, strongest first: Nova's microversion headers and noauth tokens, the documents' fault
@@ -42,8 +42,10 @@ export class DialectDetector {
   private readonly scores = new Map<Dialect, number>()
 
   observe(evidence: DialectEvidence): void {
+    // The clues are ASCII: searched in latin1 strings, made once, which is several times faster than Buffer#includes per clue.
+    const bodies = evidence.bodies.map((body) => body.toString('latin1'))
     for (const clue of CLUES) {
-      if (clue.test(evidence)) this.scores.set(clue.dialect, (this.scores.get(clue.dialect) ?? 0) + clue.weight)
+      if (clue.test(evidence, bodies)) this.scores.set(clue.dialect, (this.scores.get(clue.dialect) ?? 0) + clue.weight)
     }
   }
 

@@ -51,11 +51,18 @@ export function learnField(action: FieldAction, text: string, context: Normalize
 
 /** A value at no known position teaches one thing: the tenant of a URL (`https://host/v2/{tenant}/...`). */
 export function learnFreeText(text: string, context: NormalizeContext): void {
-  if (!text.startsWith('http')) return
+  const learned = context.learnedUrls
+  if (!text.startsWith('http') || learned?.has(text)) return
   const path = pathOfUrl(text)
   const tenant = path === undefined ? undefined : tenantInPath(path)
   if (tenant !== undefined) context.map.id('tenant', tenant)
+  if (learned === undefined || text.length > MAX_REMEMBERED_URL) return
+  if (learned.size >= MAX_REMEMBERED_URLS) learned.clear()
+  learned.add(text)
 }
+
+const MAX_REMEMBERED_URL = 512
+const MAX_REMEMBERED_URLS = 8192
 
 /**
  * Second pass: returns a copy with secrets replaced, identifiers mapped and volatile values

@@ -95,7 +95,7 @@ export function createCassetteRecorder(options: CassetteRecorderOptions): Casset
   validateOptions(options)
   const rules = compileRules(options.rules)
   const memoize = options.memoize !== false
-  const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts), ...(memoize ? { memo: new ScrubMemo<string>() } : {}) }
+  const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts), ...(memoize ? { memo: new ScrubMemo<string>(), learnedUrls: new Set<string>() } : {}) }
   const detector = new DialectDetector()
   const { extending } = options
   const recordedAt = extending?.recordedAt ?? isoSeconds((options.clock ?? systemClock).now())
@@ -117,7 +117,7 @@ export function createCassetteRecorder(options: CassetteRecorderOptions): Casset
     const occurrence = occurrences.get(key) ?? 0
     occurrences.set(key, occurrence + 1)
     recorded += 1
-    const complete: Interaction = { ...interaction, id: previous.length + recorded, occurrence, dialect: dialectNow() }
+    const complete = placed(interaction, previous.length + recorded, occurrence, dialectNow())
     if (keep) interactions.push(complete)
     return complete
   }
@@ -179,7 +179,22 @@ interface ExchangeSettings {
   readonly timing: boolean
 }
 
-type PartialInteraction = Omit<Interaction, 'id' | 'occurrence' | 'dialect'>
+/** An interaction before its place in the cassette is known; absent optional parts are undefined. */
+interface PartialInteraction extends Omit<Interaction, 'id' | 'occurrence' | 'dialect' | 'transportFault' | 'timing'> {
+  readonly transportFault: TransportFault | undefined
+  readonly timing: Interaction['timing'] | undefined
+}
+
+/**
+ * The interaction with its id, occurrence and dialect, built as one literal with the optional
+ * parts only when present (spreading a partial object was the recorder's single costliest line).
+ */
+function placed(partial: PartialInteraction, id: number, occurrence: number, dialect: Dialect): Interaction {
+  const { transportFault, timing } = partial
+  const base = { id, operation: partial.operation, documented: partial.documented, params: partial.params, occurrence, dialect, format: partial.format, request: partial.request, response: partial.response }
+  if (transportFault === undefined && timing === undefined) return base
+  return { ...base, ...(transportFault ? { transportFault } : {}), ...(timing ? { timing } : {}) }
+}
 
 /** Learn from every part of the exchange first, then rewrite: a secret seen late is still replaced early. */
 function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): PartialInteraction {
@@ -230,8 +245,8 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
     format: resolved.format,
     request: storedRequest,
     response: storedResponse,
-    ...(exchange.transportFault ? { transportFault: storedFault(exchange.transportFault, context) } : {}),
-    ...(settings.timing && exchange.durationMs !== undefined ? { timing: { durationMs: Math.round(exchange.durationMs) } } : {}),
+    transportFault: exchange.transportFault ? storedFault(exchange.transportFault, context) : undefined,
+    timing: settings.timing && exchange.durationMs !== undefined ? { durationMs: Math.round(exchange.durationMs) } : undefined,
   }
 }
 

@@ -10,6 +10,8 @@ export interface NormalizeContext {
   readonly map: IdentifierMap
   /** Scrubs of short strings done before (absent: every scrub runs). */
   readonly memo?: ScrubMemo<string>
+  /** URLs in text already learned from: learning only adds to the map, so once is enough (absent: every time). */
+  readonly learnedUrls?: Set<string>
 }
 
 /**
