@@ -66,7 +66,22 @@ export interface ForwardRoute {
   readonly recordable?: boolean
 }
 
-const STATES = new WeakMap<IncomingMessage, ExchangeState>()
+/**
+ * Each request carries its exchange state under this symbol. A WeakMap keyed by requests kept
+ * them alive through young-generation collections (V8 promotes ephemeron entries), which under
+ * load tripled the proxy's GC time and forced a full collection every second or two.
+ */
+const STATE = Symbol('cloudtape.exchangeState')
+
+type RequestWithState = IncomingMessage & { [STATE]?: ExchangeState }
+
+function attachState(req: IncomingMessage, state: ExchangeState): void {
+  ;(req as RequestWithState)[STATE] = state
+}
+
+function stateOf(req: IncomingMessage): ExchangeState | undefined {
+  return (req as RequestWithState)[STATE]
+}
 
 /**
  * Forwards a request to its upstream through http-proxy, teeing the request body into a bounded
@@ -89,7 +104,7 @@ export function forwardRequest(deps: ForwardDeps, req: IncomingMessage, res: Ser
     retried: false,
     settled: false,
   }
-  STATES.set(req, state)
+  attachState(req, state)
   if (body) state.requestCapture.push(body)
   else req.on('data', (chunk: Buffer) => state.requestCapture.push(chunk))
   res.on('close', () => onClientClosed(state))
@@ -128,7 +143,7 @@ function retryOnStaleSocket(state: ExchangeState, error: Error & { code?: string
 /** Wires http-proxy's per-request events to the exchange states; call once per proxy. */
 export function attachProxyEvents(proxy: HttpProxy, upstreamTimeoutMs: number): void {
   proxy.on('proxyReq', (proxyReq, req) => {
-    const state = STATES.get(req)
+    const state = stateOf(req)
     if (state) state.upstreamReq = proxyReq
     proxyReq.setTimeout(upstreamTimeoutMs, () => {
       const error = Object.assign(new Error(`no answer for ${upstreamTimeoutMs} ms`), { code: UPSTREAM_TIMEOUT_CODE })
@@ -136,7 +151,7 @@ export function attachProxyEvents(proxy: HttpProxy, upstreamTimeoutMs: number): 
     })
   })
   proxy.on('proxyRes', (proxyRes, req) => {
-    const state = STATES.get(req)
+    const state = stateOf(req)
     if (state) onUpstreamResponse(state, proxyRes)
     else proxyRes.resume()
   })
