@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs'
-import { copyFile, link, open, rename, rm, stat } from 'node:fs/promises'
+import { copyFile, link, open, rename, rm, stat, type FileHandle } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { removeAbandonedTemps, shadowFileFor, syncFolder, tempFileFor, writeError } from './file-writes.js'
 
@@ -65,11 +65,21 @@ async function writeNext(path: string, next: string, copy: boolean, appended: Ap
   const handle = await open(next, copy ? 'wx' : 'r+', 0o644)
   try {
     if (copy) await copyFile(path, next)
-    await handle.write(appended.tail, 0, appended.tail.length, appended.offset)
+    await writeFully(handle, appended)
     await handle.sync()
     return (await handle.stat({ bigint: true })).ino
   } finally {
     await handle.close()
+  }
+}
+
+/** Writes the whole tail at its offset: a write may take fewer bytes than asked without failing. */
+async function writeFully(handle: FileHandle, appended: AppendedTail): Promise<void> {
+  const { tail, offset } = appended
+  for (let done = 0; done < tail.length; ) {
+    const { bytesWritten } = await handle.write(tail, done, tail.length - done, offset + done)
+    if (bytesWritten <= 0) throw new Error(`a write took no bytes at offset ${offset + done}`)
+    done += bytesWritten
   }
 }
 
@@ -119,7 +129,7 @@ async function refreshShadow(path: string, kept: Pick<AppendShadow, 'path' | 'in
     try {
       const before = await handle.stat({ bigint: true })
       if (before.ino !== kept.ino || before.nlink !== 1n) throw new Error('the kept file is not the one it should be')
-      await handle.write(appended.tail, 0, appended.tail.length, appended.offset)
+      await writeFully(handle, appended)
       const after = await handle.stat({ bigint: true })
       shadows.set(path, { ...kept, ctimeNs: after.ctimeNs, bytes: appended.bytes })
     } finally {

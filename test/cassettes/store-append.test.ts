@@ -16,7 +16,7 @@ import { exchange } from '../helpers/exchange.js'
  * first writes half its bytes, as a full disk does), and with `crash`, so does every call after
  * it, cleanup included: what is on disk then is what a kill -9 at that step leaves.
  */
-const fs = vi.hoisted(() => ({ calls: [] as string[], failAt: 0, crash: false, crashed: false, linkError: '' }))
+const fs = vi.hoisted(() => ({ calls: [] as string[], failAt: 0, crash: false, crashed: false, linkError: '', shortWrites: false }))
 
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof fsPromises>()
@@ -48,7 +48,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
         }
         if (property === 'write') {
           return async (buffer: Buffer, offset: number, length: number, position: number) => {
-            if (!fails('handle.write')) return method(buffer, offset, length, position)
+            if (!fails('handle.write')) return method(buffer, offset, fs.shortWrites ? Math.ceil(length / 2) : length, position)
             if (!fs.crashed || fs.calls.length === fs.failAt) await method(buffer, offset, Math.floor(length / 2), position)
             throw injected('handle.write')
           }
@@ -91,10 +91,10 @@ let path = ''
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cloudtape-append-'))
   path = join(dir, 'c.json')
-  Object.assign(fs, { calls: [], failAt: 0, crash: false, crashed: false, linkError: '' })
+  Object.assign(fs, { calls: [], failAt: 0, crash: false, crashed: false, linkError: '', shortWrites: false })
 })
 afterEach(async () => {
-  Object.assign(fs, { failAt: 0, crash: false, crashed: false, linkError: '' })
+  Object.assign(fs, { failAt: 0, crash: false, crashed: false, linkError: '', shortWrites: false })
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -190,6 +190,14 @@ describe('appendToCassetteFile with a shadow copy', () => {
     expect(copies()).toBe(4)
     expect(await readFile(path, 'utf8')).toBe(textOf(4))
     expect(await readdir(dir)).toEqual(['c.json'])
+  })
+
+  test('writes that take only part of their bytes (as a nearly full disk answers) are continued: the bytes are right', async () => {
+    fs.shortWrites = true
+    await recordUpTo(5)
+    expect(fs.calls.filter((name) => name === 'handle.write').length).toBeGreaterThan(10)
+    expect(await readFile(path, 'utf8')).toBe(textOf(5))
+    expect(await readFile(join(dir, (await shadowsIn())[0] as string), 'utf8')).toBe(textOf(5))
   })
 
   test('still refuses a file that changed on disk, and drops its shadow', async () => {
