@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import type * as fsPromises from 'node:fs/promises'
 import { link, mkdtemp, readdir, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -209,7 +210,7 @@ describe('appendToCassetteFile with a shadow copy', () => {
   })
 
   test('a shadow left by a writer that is gone is removed by the next writer of that cassette', async () => {
-    const gone = (await import('node:child_process')).spawnSync(process.execPath, ['-e', '']).pid
+    const gone = spawnSync(process.execPath, ['-e', '']).pid
     await writeFile(join(dir, `.c.json.${gone}.12.shadow.tmp`), textOf(2))
     await writeFile(join(dir, `.c.json.${process.ppid}.3.shadow.tmp`), textOf(2))
     await recordUpTo(1)
@@ -265,7 +266,7 @@ describe('appendToCassetteFile when a step fails', () => {
         for (const name of debris) expect(name, where).toMatch(new RegExp(`^\\.c\\.json\\.${process.pid}\\.\\d+(\\.shadow)?\\.tmp$`))
 
         // The next process: this pid is gone, its module state too.
-        const gone = (await import('node:child_process')).spawnSync(process.execPath, ['-e', '']).pid
+        const gone = spawnSync(process.execPath, ['-e', '']).pid
         for (const name of debris) await rename(join(dir, name), join(dir, name.replace(`.${process.pid}.`, `.${gone}.`)))
         vi.resetModules()
         const next: typeof store = await import('../../cassettes/store.js')
