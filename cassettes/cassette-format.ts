@@ -159,14 +159,20 @@ export const INTERACTIONS_END = '\n  ]\n}\n'
  * interaction as an entry of the interactions array, then the end of the file.
  */
 export function serializeInteractionsTail(interactions: readonly Interaction[], first: boolean): string {
-  if (interactions.length === 0) return first ? ']\n}\n' : INTERACTIONS_END
-  let text = first ? '' : ','
-  interactions.forEach((interaction, at) => {
-    // Serialized inside a one-element array two levels deep, an entry gets the file's indentation.
-    const wrapped = JSON.stringify({ i: [orderInteraction(interaction)] }, null, 2)
-    text += (at === 0 ? '' : ',') + wrapped.slice(ENTRY_OPENING.length, wrapped.length - ENTRY_CLOSING.length)
-  })
-  return text + INTERACTIONS_END
+  return entriesTail(interactions.map(serializeInteractionEntry), first)
+}
+
+/** One interaction as an entry of a cassette file's interactions array, with the file's indentation. */
+export function serializeInteractionEntry(interaction: Interaction): string {
+  // Serialized inside a one-element array two levels deep, an entry gets the file's indentation.
+  const wrapped = JSON.stringify({ i: [orderInteraction(interaction)] }, null, 2)
+  return wrapped.slice(ENTRY_OPENING.length, wrapped.length - ENTRY_CLOSING.length)
+}
+
+/** serializeInteractionsTail for entries already serialized (serializeInteractionEntry). */
+export function entriesTail(entries: readonly string[], first: boolean): string {
+  if (entries.length === 0) return first ? ']\n}\n' : INTERACTIONS_END
+  return (first ? '' : ',') + entries.join(',') + INTERACTIONS_END
 }
 
 function orderInteraction(interaction: Interaction): Interaction {

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { appendThroughShadow, dropShadow } from './append-shadow.js'
-import { INTERACTIONS_END, parseCassette, serializeCassette, serializeInteractionsTail } from './cassette-format.js'
+import { entriesTail, INTERACTIONS_END, parseCassette, serializeCassette, serializeInteractionEntry } from './cassette-format.js'
 import { CloudtapeError } from './errors.js'
 import { inWriteQueue, writeAtomically, writeError } from './file-writes.js'
 import type { Cassette, Interaction } from './schema.js'
@@ -102,9 +102,17 @@ export function saveCassetteFile(path: string, cassette: Cassette): Promise<Writ
  * written with (someone else changed it). Call removeAppendShadow when done appending.
  */
 export function appendToCassetteFile(path: string, written: WrittenCassetteFile, interactions: readonly Interaction[]): Promise<WrittenCassetteFile> {
-  const tail = Buffer.from(serializeInteractionsTail(interactions, written.interactions === 0))
+  return appendEntriesToCassetteFile(path, written, interactions.map(serializeInteractionEntry))
+}
+
+/**
+ * appendToCassetteFile for interactions already serialized with serializeInteractionEntry (a
+ * recorder serializes each as it comes, so that only its text waits for the write).
+ */
+export function appendEntriesToCassetteFile(path: string, written: WrittenCassetteFile, entries: readonly string[]): Promise<WrittenCassetteFile> {
+  const tail = Buffer.from(entriesTail(entries, written.interactions === 0))
   const offset = written.bytes - (written.interactions === 0 ? EMPTY_END.length : INTERACTIONS_END.length)
-  const appended: WrittenCassetteFile = { bytes: offset + tail.length, interactions: written.interactions + interactions.length }
+  const appended: WrittenCassetteFile = { bytes: offset + tail.length, interactions: written.interactions + entries.length }
   return inWriteQueue(path, async (key) => {
     const visible = await stat(key, { bigint: true }).catch((error: unknown) => {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs'
 import type { Clock } from '../cassettes/clock.js'
-import { parseCassette } from '../cassettes/cassette-format.js'
+import { parseCassette, serializeInteractionEntry } from '../cassettes/cassette-format.js'
 import { CloudtapeError, isCloudtapeError } from '../cassettes/errors.js'
+import type { Dialect } from '../cassettes/operation-catalog.js'
 import type { Cassette, CassetteHead, Interaction } from '../cassettes/schema.js'
-import { appendToCassetteFile, loadCassetteFile, removeAppendShadow, saveCassetteFile, type WrittenCassetteFile } from '../cassettes/store.js'
+import { appendEntriesToCassetteFile, loadCassetteFile, removeAppendShadow, saveCassetteFile, type WrittenCassetteFile } from '../cassettes/store.js'
 
 /** The pause after a background write, as a multiple of how long the write took. */
 export const WRITE_PAUSE_FACTOR = 4
@@ -20,6 +21,18 @@ export interface CassetteWriterOptions {
   readonly onError: (error: CloudtapeError) => void
 }
 
+/**
+ * A recorded interaction waiting for its write, already serialized: only its text stays in
+ * memory, so the interaction's object graph dies young instead of being promoted and traced by
+ * full collections while writes are under way.
+ */
+interface PendingEntry {
+  readonly id: number
+  /** The dialect the entry was serialized with (the head's guess may change before the write). */
+  readonly dialect: Dialect
+  readonly entry: string
+}
+
 /** What this writer last put on disk. */
 interface OnDisk extends WrittenCassetteFile {
   readonly head: string
@@ -29,15 +42,15 @@ interface OnDisk extends WrittenCassetteFile {
  * Writes the cassette after interactions finish, off the clients' path: bursts coalesce into one
  * write, one write runs at a time, and the next background write waits WRITE_PAUSE_FACTOR times
  * as long as the last one took. The first write is whole; later ones append only the new
- * interactions (appendToCassetteFile), which then leave memory, so a long session neither holds
- * nor re-serializes what it recorded. Every write is atomic (temp file + rename), so a crash
+ * interactions (appendEntriesToCassetteFile), each serialized when it was added and then gone
+ * from memory, so a long session neither holds nor re-serializes what it recorded. Every write is atomic (temp file + rename), so a crash
  * leaves the last complete cassette. Appends keep a hidden shadow copy of the cassette next to it
  * (see appendToCassetteFile); release() removes it when the recording ends.
  */
 export class CassetteWriter {
   readonly #options: CassetteWriterOptions
   /** Recorded, not on disk yet, in id order. */
-  #pending: Interaction[] = []
+  #pending: PendingEntry[] = []
   #onDisk: OnDisk | null = null
   #dirty = false
   #scheduled: NodeJS.Timeout | NodeJS.Immediate | null = null
@@ -50,7 +63,7 @@ export class CassetteWriter {
 
   /** A new interaction (ids follow the base's): written soon. */
   add(interaction: Interaction): void {
-    this.#pending.push(interaction)
+    this.#pending.push({ id: interaction.id, dialect: interaction.dialect, entry: serializeInteractionEntry(interaction) })
     this.#dirty = true
     if (this.#running || this.#scheduled) return
     this.#schedule(0)
@@ -68,7 +81,7 @@ export class CassetteWriter {
   cassette(): Cassette {
     const head = this.#options.head()
     const written = this.#onDisk ? parseCassette(readFileSync(this.#options.path, 'utf8'), this.#options.path).interactions : this.#options.base
-    const unwritten = this.#pending.filter((interaction) => interaction.id > written.length)
+    const unwritten = this.#pending.filter((pending) => pending.id > written.length).map(interactionOf)
     return { ...head, interactions: inDialect([...written, ...unwritten], head) }
   }
 
@@ -138,8 +151,8 @@ export class CassetteWriter {
     const onDisk = this.#onDisk
     const written =
       onDisk && onDisk.head === headText
-        ? await appendToCassetteFile(this.#options.path, onDisk, inDialect(batch, head))
-        : await saveCassetteFile(this.#options.path, { ...head, interactions: inDialect([...(await this.#before()), ...batch], head) })
+        ? await appendEntriesToCassetteFile(this.#options.path, onDisk, batch.map((pending) => entryInDialect(pending, head)))
+        : await saveCassetteFile(this.#options.path, { ...head, interactions: inDialect([...(await this.#before()), ...batch.map(interactionOf)], head) })
     this.#onDisk = { ...written, head: headText }
     // Interactions added while writing stay pending for the next write.
     this.#pending = this.#pending.slice(batch.length)
@@ -163,6 +176,14 @@ export class CassetteWriter {
 /** A cassette's interactions all carry its dialect (the recorder's guess may have changed since). */
 function inDialect(interactions: readonly Interaction[], head: CassetteHead): Interaction[] {
   return interactions.map((interaction) => (interaction.dialect === head.dialect ? interaction : { ...interaction, dialect: head.dialect }))
+}
+
+function interactionOf(pending: PendingEntry): Interaction {
+  return JSON.parse(pending.entry) as Interaction
+}
+
+function entryInDialect(pending: PendingEntry, head: CassetteHead): string {
+  return pending.dialect === head.dialect ? pending.entry : serializeInteractionEntry({ ...interactionOf(pending), dialect: head.dialect })
 }
 
 function asWriteError(error: unknown, path: string): CloudtapeError {

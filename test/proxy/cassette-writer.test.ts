@@ -89,6 +89,21 @@ describe('CassetteWriter', () => {
     expect(writer.cassette()).toEqual(expected)
   })
 
+  test('an interaction recorded under another dialect guess is appended in the head\'s dialect, and cassette() shows it so before the write', async () => {
+    const path = join(dir, 'session.json')
+    const head = (): CassetteHead => ({ version: 1, name: 'w', dialect: 'rackspace', recordedAt: '2012-07-26T16:09:16Z' })
+    const all = interactions(3)
+    const { writer } = writerFor(path, head)
+    writer.add(all[0] as Interaction)
+    await writer.flush()
+    writer.add({ ...(all[1] as Interaction), dialect: 'hp' })
+    writer.add(all[2] as Interaction)
+    const expected = { ...head(), interactions: all }
+    expect(writer.cassette()).toEqual(expected)
+    await writer.flush()
+    expect(await readFile(path, 'utf8')).toBe(serializeCassette(expected))
+  })
+
   test('starts from the base (once mode) and keeps what it could not write for the next try', async () => {
     const path = join(dir, 'session.json')
     const head: CassetteHead = { version: 1, name: 'w', dialect: 'rackspace', recordedAt: '2012-07-26T16:09:16Z' }
