@@ -49,6 +49,7 @@ async function runServers() {
   // Without the load generator there is nothing to serve: leave no orphan listening.
   process.once('disconnect', () => process.exit(0))
   process.on('message', async (message) => {
+    if (message === 'cpu') process.send({ cpu: process.cpuUsage() })
     if (message === 'talkback-playback') {
       // The tapes were recorded through talkback by the load generator itself (same headers);
       // from here on talkback only plays them back.
@@ -169,7 +170,8 @@ async function runMain() {
     for (const request of HTTP_REQUESTS) {
       // WireMock's JIT needs longer than a Node server's before it reaches its pace.
       for (const name of names) await cannon(load(`${targets[name]}${request.path}`, request, { duration: Number(args[name === 'wiremock' ? 'jvm-warmup-seconds' : 'warmup-seconds']) }))
-      results[request.name] = await alternate(names, Number(args.rounds), (name) => measure(`${targets[name]}${request.path}`, request), {
+      const inServersChild = new Set(['cloudtape', 'bare node:http', 'talkback'])
+      results[request.name] = await alternate(names, Number(args.rounds), (name) => measure(`${targets[name]}${request.path}`, request, inServersChild.has(name) ? child : null), {
         onRound: (round, order, runs) => log(`${request.name} round ${round + 1}/${args.rounds}: ` + order.map((name) => `${name} ${Math.round(runs[name].at(-1).rps)} req/s`).join(', ')),
       })
     }
@@ -203,9 +205,22 @@ function load(url, request, extra) {
   return { url, method: request.method, headers: request.headers, body: request.body, connections: Number(args.connections), pipelining: 1, ...extra }
 }
 
-async function measure(url, request) {
+/** req/s and latency, and for the servers in the Node child its CPU time per request (steadier than req/s on a busy machine). */
+async function measure(url, request, serversChild) {
+  const before = serversChild ? await cpuOf(serversChild) : null
   const { result, samples } = await cannon(load(url, request, { duration: Number(args.seconds) }), { samples: true })
-  return { rps: result.requests.total / Number(args.seconds), p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), errors: result.errors + result.timeouts + result.non2xx }
+  const after = serversChild ? await cpuOf(serversChild) : null
+  const total = result.requests.total
+  const cpuUs = before && after ? (after.user + after.system - before.user - before.system) / total : NaN
+  return { rps: total / Number(args.seconds), p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), cpuUs, errors: result.errors + result.timeouts + result.non2xx }
+}
+
+async function cpuOf(child) {
+  child.send('cpu')
+  for (;;) {
+    const [message] = await once(child, 'message')
+    if (message.cpu) return message.cpu
+  }
 }
 
 function mountebankStub(answer) {
@@ -227,10 +242,15 @@ function report(results, answers, skipped, pinned) {
   for (const answer of answers) {
     const runs = results[answer.name]
     const bare = medianOf(runs['bare node:http'], 'rps')
+    const bareCpu = medianOf(runs['bare node:http'], 'cpuUs')
     for (const [name, values] of Object.entries(runs)) {
       const rps = medianOf(values, 'rps')
+      const cpu = medianOf(values, 'cpuUs')
       const errors = values.reduce((sum, run) => sum + run.errors, 0)
-      rows.push([answer.name, `${answer.body.length} B`, name, formatValue(rps), `${(rps / bare).toFixed(2)}×`, medianOf(values, 'p50').toFixed(3), medianOf(values, 'p99').toFixed(3), errors, values.map((run) => Math.round(run.rps)).join(' ')])
+      // Rounds run back to back in rotated order: the ratio within each round pairs runs that saw the same machine.
+      const paired = values.map((run, round) => (run.rps / runs['bare node:http'][round].rps).toFixed(2)).join(' ')
+      const cpuText = Number.isNaN(cpu) ? '-' : `${cpu.toFixed(1)} (${(cpu / bareCpu).toFixed(2)}×)`
+      rows.push([answer.name, `${answer.body.length} B`, name, formatValue(rps), `${(rps / bare).toFixed(2)}×`, paired, cpuText, medianOf(values, 'p50').toFixed(3), medianOf(values, 'p99').toFixed(3), errors, values.map((run) => Math.round(run.rps)).join(' ')])
       if (name === 'bare node:http') continue
       const isUs = name === 'cloudtape'
       summary.push(
@@ -247,7 +267,7 @@ function report(results, answers, skipped, pinned) {
       )
     }
   }
-  console.log(markdownTable(['request', 'answer', 'server', 'req/s', 'vs bare', 'p50 ms', 'p99 ms', 'errors', 'rounds (req/s)'], rows))
+  console.log(markdownTable(['request', 'answer', 'server', 'req/s', 'vs bare', 'vs bare per round', 'server CPU µs/req', 'p50 ms', 'p99 ms', 'errors', 'rounds (req/s)'], rows))
   const notRun = Object.entries(skipped).filter(([name]) => name !== 'java')
   if (notRun.length > 0) console.log('\n' + notRun.map(([name, why]) => `- ${name} not run: ${why}`).join('\n'))
   console.log('')

@@ -16,17 +16,27 @@ export interface Resolution {
   readonly candidates: readonly Variant[] | undefined
 }
 
-/** Bodies above this are resolved every time rather than kept as cache keys. */
+/** Bodies above this are resolved every time rather than kept. */
 const MAX_CACHED_BODY = 8 * 1024
 const LIMIT = 4096
+/** Distinct bodies kept per method, URL and headers (a client creating servers with new names sends new bodies). */
+const BODIES_PER_KEY = 8
+
+interface CachedResolution {
+  readonly body: Buffer | null
+  readonly resolution: Resolution
+}
 
 /**
  * Remembers resolutions by everything that determines them (origin, method, path and query,
- * accept, content type, matched headers, body), so a repeated request costs one map lookup
- * instead of URL parsing, operation routing and body parsing.
+ * accept, content type, matched headers, body), so a repeated request costs one map lookup and
+ * a byte comparison of its body instead of URL parsing, operation routing and body parsing. The
+ * body is compared, not put in the key: hashing it into a fresh key string cost more than the
+ * comparison.
  */
 export class ResolutionCache {
-  private readonly entries = new Map<string, Resolution>()
+  private readonly entries = new Map<string, CachedResolution[]>()
+  private size = 0
 
   constructor(
     private readonly index: CassetteIndex,
@@ -34,22 +44,29 @@ export class ResolutionCache {
   ) {}
 
   resolve(origin: string, input: IncomingFactsInput): Resolution {
+    if (input.body !== null && input.body.length > MAX_CACHED_BODY) return this.compute(origin, input)
     const key = this.keyOf(origin, input)
-    const known = key === null ? undefined : this.entries.get(key)
-    if (known) return known
+    const cached = this.entries.get(key)
+    const known = cached?.find((entry) => sameBody(entry.body, input.body))
+    if (known) return known.resolution
     const resolution = this.compute(origin, input)
-    if (key !== null) {
-      if (this.entries.size >= LIMIT) this.entries.clear()
-      this.entries.set(key, resolution)
+    if (cached !== undefined && cached.length >= BODIES_PER_KEY) return resolution
+    if (this.size >= LIMIT) {
+      this.entries.clear()
+      this.size = 0
     }
+    // The body is copied: the caller's buffer may be reused.
+    const entry = { body: input.body === null ? null : Buffer.from(input.body), resolution }
+    const list = this.entries.get(key)
+    if (list) list.push(entry)
+    else this.entries.set(key, [entry])
+    this.size += 1
     return resolution
   }
 
-  private keyOf(origin: string, input: IncomingFactsInput): string | null {
-    if (input.body !== null && input.body.length > MAX_CACHED_BODY) return null
+  private keyOf(origin: string, input: IncomingFactsInput): string {
     let key = `${origin}\u0000${input.method}\u0000${input.path}\u0000${input.headers['accept'] ?? ''}\u0000${input.headers['content-type'] ?? ''}`
     for (const name of this.rules.matchHeaders) key += `\u0000${input.headers[name] ?? ''}`
-    if (input.body !== null) key += `\u0000${input.body.toString('latin1')}`
     return key
   }
 
@@ -66,4 +83,9 @@ export class ResolutionCache {
     }
     return { facts, logged, fault, exact: undefined, candidates: undefined }
   }
+}
+
+function sameBody(a: Buffer | null, b: Buffer | null): boolean {
+  if (a === null || b === null) return a === b
+  return a.length === b.length && a.equals(b)
 }

@@ -38,14 +38,32 @@ export function prefixRoutes(index: CassetteIndex, replayOrigin: string): Replay
     primary,
     bases,
     rewrites: true,
-    route(url) {
+    route: memoizedRoute((url) => {
       const path = pathOf(url)
       const mount = UPSTREAM_MOUNT.exec(path)
       if (!mount) return { origin: primary, path }
       const rest = path.slice(mount[0].length)
       return { origin: `${(mount[1] as string).toLowerCase()}://${(mount[2] as string).toLowerCase()}`, path: rest.startsWith('/') ? rest : `/${rest}` }
-    },
+    }),
     rewrite: (text) => (pattern ? text.replace(pattern, (origin) => bases.get(origin) ?? origin) : text),
+  }
+}
+
+type Route = { readonly origin: string; readonly path: string }
+
+const MAX_ROUTED_URLS = 4096
+
+/** A route function that works out each distinct URL once: a test suite asks the same URLs again and again. */
+function memoizedRoute(route: (url: string) => Route): (url: string) => Route {
+  const routed = new Map<string, Route>()
+  return (url) => {
+    let found = routed.get(url)
+    if (found === undefined) {
+      found = route(url)
+      if (routed.size >= MAX_ROUTED_URLS) routed.clear()
+      routed.set(url, found)
+    }
+    return found
   }
 }
 

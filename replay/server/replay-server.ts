@@ -96,6 +96,8 @@ function serve(session: ReplaySession, req: IncomingMessage, res: ServerResponse
       if (isControlPath(url)) return handleControl(req, res, session, body)
       const answer = session.handle({ method: req.method ?? 'GET', url, headers: req.headers, body })
       if (answer.kind === 'miss') warn(answer.error.message)
+      // The common answer goes out now; only faults, delays and passthrough need the async path.
+      if (answer.kind === 'response' && !answer.delayMs) return send(req, res, answer)
       void deliver(session, req, res, answer, body).catch((error: unknown) => send(req, res, internalError(session, error)))
     } catch (error) {
       send(req, res, internalError(session, error))
