@@ -54,6 +54,16 @@ describe('matching', () => {
     expect(answer.response.status).toBe(501)
   })
 
+  test('repeated requests to one URL are told apart by their bodies, however many distinct bodies come', () => {
+    const names = Array.from({ length: 12 }, (_, n) => `web${n}`)
+    const { send } = sessionOn(names.map((name, n) => create(name, 210 + n)), { exhausted: 'repeat-last' })
+    for (let round = 0; round < 3; round += 1) {
+      for (const [n, name] of names.entries()) expect(status(send('POST', `/v2/${T}/servers`, create(name).body))).toBe(210 + n)
+    }
+    expect(send('POST', `/v2/${T}/servers`, create('web99').body).kind).toBe('miss')
+    expect(status(send('POST', `/v2/${T}/servers`, create('web3').body))).toBe(213)
+  })
+
   test('ignores the configured query keys and body paths', () => {
     const specs: InteractionSpec[] = [{ method: 'GET', path: '/v2/{t}/servers/detail?changes-since=2011-06-09T10:51:53Z&status=ACTIVE', status: 217, response: { servers: [] } }, create('web1', 218)]
     const { send } = sessionOn(specs, { ignoreQuery: ['changes-since'], ignoreBodyPaths: ['$.server.name'] })
