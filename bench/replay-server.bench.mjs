@@ -4,7 +4,9 @@
 // (an imposter), WireMock (stub mappings). The load generator (autocannon, this process) and the
 // servers run in separate processes, so on separate cores: the Node servers share one child
 // process (only one is under load at a time), mountebank and WireMock run in their own.
-// Each request kind: every server in turn, rotated each round, 10 keep-alive connections.
+// Each request kind: every server in turn, rotated each round, 10 keep-alive connections. The
+// Node servers (cloudtape, the bare server, talkback) are measured first, before mountebank and
+// WireMock start; then the peers, against the bare server measured again beside them.
 //
 //   npm run build && node bench/replay-server.bench.mjs [--quick] [--rounds 5] [--seconds 2] [--without wiremock,mountebank]
 import { fork } from 'node:child_process'
@@ -134,46 +136,58 @@ async function runMain() {
   const [{ talkback }] = await once(child, 'message')
   targets.talkback = talkback
 
-  if (without.has('mountebank')) skipped.mountebank = 'left out with --without'
-  else {
-    try {
-      const mb = await startMountebank({ dir })
-      closers.push(mb.close)
-      pinned &&= pin(mb.child.pid, 1)
-      targets.mountebank = await mb.imposter(answers.map(mountebankStub))
-    } catch (error) {
-      skipped.mountebank = error.message
-    }
-  }
-  if (without.has('wiremock')) skipped.wiremock = 'left out with --without'
-  else {
-    const java = await javaVersion()
-    if (!java) skipped.wiremock = 'no java on the PATH (WireMock needs Java 11 or later)'
-    else {
-      try {
-        const wiremock = await startWireMock()
-        closers.push(wiremock.close)
-        pinned &&= pin(wiremock.child.pid, 1)
-        for (const answer of answers) await wiremock.mapping(wireMockMapping(answer))
-        targets.wiremock = wiremock.url
-        skipped.java = java
-      } catch (error) {
-        skipped.wiremock = error.message
-      }
-    }
-  }
-
-  const names = Object.keys(targets)
   const results = {}
-  try {
-    for (const request of HTTP_REQUESTS) for (const name of names) await checkSameBytes(name, `${targets[name]}${request.path}`, request, answers)
+  const inServersChild = new Set(['cloudtape', 'bare node:http', 'talkback'])
+  const phase = async (phaseTargets) => {
+    const names = Object.keys(phaseTargets)
+    const runs = {}
+    for (const request of HTTP_REQUESTS) for (const name of names) await checkSameBytes(name, `${phaseTargets[name]}${request.path}`, request, answers)
     for (const request of HTTP_REQUESTS) {
       // WireMock's JIT needs longer than a Node server's before it reaches its pace.
-      for (const name of names) await cannon(load(`${targets[name]}${request.path}`, request, { duration: Number(args[name === 'wiremock' ? 'jvm-warmup-seconds' : 'warmup-seconds']) }))
-      const inServersChild = new Set(['cloudtape', 'bare node:http', 'talkback'])
-      results[request.name] = await alternate(names, Number(args.rounds), (name) => measure(`${targets[name]}${request.path}`, request, inServersChild.has(name) ? child : null), {
-        onRound: (round, order, runs) => log(`${request.name} round ${round + 1}/${args.rounds}: ` + order.map((name) => `${name} ${Math.round(runs[name].at(-1).rps)} req/s`).join(', ')),
+      for (const name of names) await cannon(load(`${phaseTargets[name]}${request.path}`, request, { duration: Number(args[name === 'wiremock' ? 'jvm-warmup-seconds' : 'warmup-seconds']) }))
+      runs[request.name] = await alternate(names, Number(args.rounds), (name) => measure(`${phaseTargets[name]}${request.path}`, request, inServersChild.has(name) ? child : null), {
+        onRound: (round, order, done) => log(`${request.name} round ${round + 1}/${args.rounds}: ` + order.map((name) => `${name} ${Math.round(done[name].at(-1).rps)} req/s`).join(', ')),
       })
+    }
+    return runs
+  }
+  try {
+    // The Node servers first, before the JVM and mountebank start: idle peers pinned to the
+    // servers' core still run their collectors and timers, which swung single rounds 2x.
+    const nodeRuns = await phase(targets)
+    for (const request of HTTP_REQUESTS) results[request.name] = [nodeRuns[request.name]]
+    const peerTargets = { 'bare node:http': targets['bare node:http'] }
+    if (without.has('mountebank')) skipped.mountebank = 'left out with --without'
+    else {
+      try {
+        const mb = await startMountebank({ dir })
+        closers.push(mb.close)
+        pinned &&= pin(mb.child.pid, 1)
+        peerTargets.mountebank = await mb.imposter(answers.map(mountebankStub))
+      } catch (error) {
+        skipped.mountebank = error.message
+      }
+    }
+    if (without.has('wiremock')) skipped.wiremock = 'left out with --without'
+    else {
+      const java = await javaVersion()
+      if (!java) skipped.wiremock = 'no java on the PATH (WireMock needs Java 11 or later)'
+      else {
+        try {
+          const wiremock = await startWireMock()
+          closers.push(wiremock.close)
+          pinned &&= pin(wiremock.child.pid, 1)
+          for (const answer of answers) await wiremock.mapping(wireMockMapping(answer))
+          peerTargets.wiremock = wiremock.url
+          skipped.java = java
+        } catch (error) {
+          skipped.wiremock = error.message
+        }
+      }
+    }
+    if (Object.keys(peerTargets).length > 1) {
+      const peerRuns = await phase(peerTargets)
+      for (const request of HTTP_REQUESTS) results[request.name].push(peerRuns[request.name])
     }
   } finally {
     child.send('close')
@@ -236,35 +250,37 @@ function wireMockMapping(answer) {
 
 function report(results, answers, skipped, pinned) {
   console.log(`## Replay server over HTTP\n\n${describeMachine()}${skipped.java ? `; ${skipped.java}` : ''}\n`)
-  console.log(`${args.rounds} rounds (order rotated each round) of ${args.seconds} s per server and request, after ${args['warmup-seconds']} s of warm-up each (WireMock ${args['jvm-warmup-seconds']} s); ${args.connections} keep-alive connections; medians over the rounds; ${pinned ? 'load generator pinned to core 0, every server to core 1 (taskset)' : 'processes not pinned to cores'}.\n`)
+  console.log(`${args.rounds} rounds (order rotated each round) of ${args.seconds} s per server and request, after ${args['warmup-seconds']} s of warm-up each (WireMock ${args['jvm-warmup-seconds']} s); ${args.connections} keep-alive connections; medians over the rounds; the Node servers measured before the peers started, the peers against the bare server again; ${pinned ? 'load generator pinned to core 0, every server to core 1 (taskset)' : 'processes not pinned to cores'}.\n`)
   const rows = []
   const summary = []
   for (const answer of answers) {
-    const runs = results[answer.name]
-    const bare = medianOf(runs['bare node:http'], 'rps')
-    const bareCpu = medianOf(runs['bare node:http'], 'cpuUs')
-    for (const [name, values] of Object.entries(runs)) {
-      const rps = medianOf(values, 'rps')
-      const cpu = medianOf(values, 'cpuUs')
-      const errors = values.reduce((sum, run) => sum + run.errors, 0)
-      // Rounds run back to back in rotated order: the ratio within each round pairs runs that saw the same machine.
-      const paired = values.map((run, round) => (run.rps / runs['bare node:http'][round].rps).toFixed(2)).join(' ')
-      const cpuText = Number.isNaN(cpu) ? '-' : `${cpu.toFixed(1)} (${(cpu / bareCpu).toFixed(2)}×)`
-      rows.push([answer.name, `${answer.body.length} B`, name, formatValue(rps), `${(rps / bare).toFixed(2)}×`, paired, cpuText, medianOf(values, 'p50').toFixed(3), medianOf(values, 'p99').toFixed(3), errors, values.map((run) => Math.round(run.rps)).join(' ')])
-      if (name === 'bare node:http') continue
-      const isUs = name === 'cloudtape'
-      summary.push(
-        summaryRow({
-          benchmark: 'replay server',
-          measure: `${answer.name}: ${isUs ? 'cloudtape' : name} vs bare node:http (req/s)`,
-          value: rps,
-          baseline: bare,
-          unit: '/s',
-          target: isUs ? '≥ 0.9×' : '-',
-          met: isUs ? rps / bare >= 0.9 && errors === 0 : null,
-          note: errors > 0 ? `${errors} errors or non-2xx answers` : '',
-        }),
-      )
+    for (const [phaseIndex, runs] of results[answer.name].entries()) {
+      const bare = medianOf(runs['bare node:http'], 'rps')
+      const bareCpu = medianOf(runs['bare node:http'], 'cpuUs')
+      for (const [name, values] of Object.entries(runs)) {
+        const rps = medianOf(values, 'rps')
+        const cpu = medianOf(values, 'cpuUs')
+        const errors = values.reduce((sum, run) => sum + run.errors, 0)
+        // Rounds run back to back in rotated order: the ratio within each round pairs runs that saw the same machine.
+        const paired = values.map((run, round) => (run.rps / runs['bare node:http'][round].rps).toFixed(2)).join(' ')
+        const cpuText = Number.isNaN(cpu) ? '-' : `${cpu.toFixed(1)} (${(cpu / bareCpu).toFixed(2)}×)`
+        const label = name === 'bare node:http' && phaseIndex > 0 ? 'bare node:http (with the peers running)' : name
+        rows.push([answer.name, `${answer.body.length} B`, label, formatValue(rps), `${(rps / bare).toFixed(2)}×`, paired, cpuText, medianOf(values, 'p50').toFixed(3), medianOf(values, 'p99').toFixed(3), errors, values.map((run) => Math.round(run.rps)).join(' ')])
+        if (name === 'bare node:http') continue
+        const isUs = name === 'cloudtape'
+        summary.push(
+          summaryRow({
+            benchmark: 'replay server',
+            measure: `${answer.name}: ${isUs ? 'cloudtape' : name} vs bare node:http (req/s)`,
+            value: rps,
+            baseline: bare,
+            unit: '/s',
+            target: isUs ? '≥ 0.9×' : '-',
+            met: isUs ? rps / bare >= 0.9 && errors === 0 : null,
+            note: errors > 0 ? `${errors} errors or non-2xx answers` : '',
+          }),
+        )
+      }
     }
   }
   console.log(markdownTable(['request', 'answer', 'server', 'req/s', 'vs bare', 'vs bare per round', 'server CPU µs/req', 'p50 ms', 'p99 ms', 'errors', 'rounds (req/s)'], rows))

@@ -5,15 +5,15 @@ import { DialectDetector } from './detect-dialect.js'
 import { assertOneOf, CloudtapeError } from './errors.js'
 import { IdentifierMap, type NormalizationSummary } from './identifier-map.js'
 import { learnBody, rewriteBody } from './normalize-body.js'
-import { flattenHeaders, learnHeaders, learnUrl, rewriteHeaders, rewriteUrl, type NormalizedUrl, type RawHeaders } from './normalize-http.js'
+import { flattenHeaders, learnHeaders, rewriteHeaders, type RawHeaders } from './normalize-http.js'
 import type { NormalizationOptions } from './normalization-rules.js'
 import { DIALECTS, type Dialect } from './operation-catalog.js'
 import { OperationMemo } from './operation-memo.js'
-import type { ResolvedOperation } from './resolve-operation.js'
 import { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS, type Cassette, type CassetteHead, type CassetteMeta, type Interaction, type TransportFault } from './schema.js'
 import { isPlaceholder, isSecretPlaceholder, placeholderCounters } from './placeholders.js'
 import { ScrubMemo } from './scrub-memo.js'
 import { scrubText, type NormalizeContext } from './scrub-text.js'
+import { UrlNormalizer } from './url-normalizer.js'
 
 /** One live request and response, as the proxy saw them. */
 export interface RawExchange {
@@ -247,47 +247,6 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
     response: storedResponse,
     transportFault: exchange.transportFault ? storedFault(exchange.transportFault, context) : undefined,
     timing: settings.timing && exchange.durationMs !== undefined ? { durationMs: Math.round(exchange.durationMs) } : undefined,
-  }
-}
-
-const MAX_LEARNED_URLS = 4096
-
-/**
- * Request URLs, learned once and rewritten through a memo: a recording asks the same URLs again
- * and again (every poll). Learning only adds to the map, so a URL learned before has nothing
- * more to teach; a rewrite stays right until the map learns a value the URL holds.
- */
-class UrlNormalizer {
-  readonly #learned = new Set<string>()
-  readonly #rewritten = new ScrubMemo<NormalizedUrl>()
-
-  constructor(readonly memoize: boolean) {}
-
-  learn(method: string, url: string, resolved: ResolvedOperation, context: NormalizeContext): void {
-    if (!this.memoize) return learnUrl(url, resolved, context)
-    const key = urlKey(method, url, resolved)
-    if (this.#learned.has(key)) return
-    learnUrl(url, resolved, context)
-    if (this.#learned.size >= MAX_LEARNED_URLS) this.#learned.clear()
-    this.#learned.add(key)
-  }
-
-  rewrite(method: string, url: string, resolved: ResolvedOperation, context: NormalizeContext): NormalizedUrl {
-    if (!this.memoize || url.length > ScrubMemo.MAX_LENGTH) return rewriteUrl(url, resolved, context)
-    // Path parameters are looked up decoded: the check covers both spellings.
-    return this.#rewritten.scrub(urlKey(method, url, resolved), context.map, () => rewriteUrl(url, resolved, context), () => `${url} ${safeDecode(url)}`)
-  }
-}
-
-function urlKey(method: string, url: string, resolved: ResolvedOperation): string {
-  return `${method}\u0000${resolved.key}\u0000${url}`
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
   }
 }
 
