@@ -86,6 +86,22 @@ describe('ScrubMemo: cached scrubs are the scrubs', () => {
     expect(scrubText(text, cached)).toBe(`Server ${placeholder} is ACTIVE`)
   })
 
+  test('an entry older than the map\'s log of learned values is scrubbed afresh', () => {
+    const { cached, plain } = contexts()
+    const text = 'see node42x and 10.180.3.185'
+    expect(scrubText(text, cached)).toBe(scrubText(text, plain))
+    // Past the log's 1,024 values the map forgets what it learned first: the entry cannot be checked.
+    for (let index = 0; index < 1_100; index += 1) {
+      cached.map.id('other', `unrelated${index}x`)
+      plain.map.id('other', `unrelated${index}x`)
+    }
+    expect(cached.map.learnedSince(0)).toBeNull()
+    cached.map.id('other', 'node42x')
+    plain.map.id('other', 'node42x')
+    expect(scrubText(text, cached)).toBe(scrubText(text, plain))
+    expect(scrubText(text, cached)).not.toContain('node42x')
+  })
+
   test('a hit replays the counts its scrub made: the summary counts every replacement', () => {
     const { cached } = contexts()
     cached.map.learnSecret('token', 'secret-token-8f7e6d')
