@@ -56,13 +56,10 @@ export function learnFreeText(text: string, context: NormalizeContext): void {
   const path = pathOfUrl(text)
   const tenant = path === undefined ? undefined : tenantInPath(path)
   if (tenant !== undefined) context.map.id('tenant', tenant)
-  if (learned === undefined || text.length > MAX_REMEMBERED_URL) return
-  if (learned.size >= MAX_REMEMBERED_URLS) learned.clear()
-  learned.add(text)
+  if (learned !== undefined && text.length <= MAX_REMEMBERED_URL) learned.add(text)
 }
 
 const MAX_REMEMBERED_URL = 512
-const MAX_REMEMBERED_URLS = 8192
 
 /**
  * Second pass: returns a copy with secrets replaced, identifiers mapped and volatile values

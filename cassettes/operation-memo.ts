@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded.js'
 import { resolveOperation, type ResolvedOperation, type ResolveOperationInput } from './resolve-operation.js'
 
 const MAX_ENTRIES = 2048
@@ -8,7 +9,7 @@ const MAX_ENTRIES = 2048
  * a request with one is resolved every time.
  */
 export class OperationMemo {
-  readonly #entries = new Map<string, ResolvedOperation>()
+  readonly #entries = new BoundedMap<string, ResolvedOperation>(MAX_ENTRIES)
 
   /** `enabled` false: every request is resolved afresh. */
   constructor(readonly enabled = true) {}
@@ -20,7 +21,6 @@ export class OperationMemo {
     const known = this.#entries.get(key)
     if (known !== undefined) return known
     const resolved = resolveOperation(input)
-    if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear()
     this.#entries.set(key, resolved)
     return resolved
   }

@@ -11,6 +11,7 @@ import { DIALECTS, type Dialect } from './operation-catalog.js'
 import { OperationMemo } from './operation-memo.js'
 import { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS, type Cassette, type CassetteHead, type CassetteMeta, type Interaction, type TransportFault } from './schema.js'
 import { isPlaceholder, isSecretPlaceholder, placeholderCounters } from './placeholders.js'
+import { BoundedSet } from './bounded.js'
 import { ScrubMemo } from './scrub-memo.js'
 import { scrubText, type NormalizeContext } from './scrub-text.js'
 import { UrlNormalizer } from './url-normalizer.js'
@@ -83,6 +84,9 @@ export interface CassetteRecorder {
   alias(recorded: Interaction, live: { readonly origin: string; readonly params: Readonly<Record<string, string>> }): void
 }
 
+/** URLs found in bodies and headers that the recorder remembers having learned from. */
+const MAX_LEARNED_TEXT_URLS = 8192
+
 /**
  * Creates a recorder with its own map of real values to placeholders (in memory only).
  *
@@ -95,7 +99,7 @@ export function createCassetteRecorder(options: CassetteRecorderOptions): Casset
   validateOptions(options)
   const rules = compileRules(options.rules)
   const memoize = options.memoize !== false
-  const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts), ...(memoize ? { memo: new ScrubMemo<string>(), learnedUrls: new Set<string>() } : {}) }
+  const context: NormalizeContext = { rules, map: new IdentifierMap(rules.wellKnownHosts), ...(memoize ? { memo: new ScrubMemo<string>(), learnedUrls: new BoundedSet<string>(MAX_LEARNED_TEXT_URLS) } : {}) }
   const detector = new DialectDetector()
   const { extending } = options
   const recordedAt = extending?.recordedAt ?? isoSeconds((options.clock ?? systemClock).now())

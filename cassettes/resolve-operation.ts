@@ -1,4 +1,5 @@
 import { readActionKey } from './action-key.js'
+import { decodeOrKeep } from './bounded.js'
 import type { Operation } from './operation-catalog.js'
 import { routeCompute, routeOther, type RouteMatch } from './operation-router.js'
 
@@ -146,7 +147,7 @@ function splitUrl(url: string): SplitUrl {
   const question = rest.indexOf('?')
   const query = question >= 0 ? parseQuery(rest.slice(question + 1)) : []
   const pathname = question >= 0 ? rest.slice(0, question) : rest
-  const segments = pathname.split('/').filter((segment) => segment !== '').map(decodeSegment)
+  const segments = pathname.split('/').filter((segment) => segment !== '').map(decodeOrKeep)
   const last = segments.at(-1)
   const suffix = last === undefined ? null : /\.(json|xml)$/i.exec(last)
   let suffixFormat: BodyFormat | null = null
@@ -159,13 +160,6 @@ function splitUrl(url: string): SplitUrl {
   return { segments, query, suffixFormat }
 }
 
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
-}
 
 function parseQuery(text: string): Array<[string, string]> {
   return [...new URLSearchParams(text)]

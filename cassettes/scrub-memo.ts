@@ -1,3 +1,4 @@
+import { BoundedMap } from './bounded.js'
 import type { IdentifierMap } from './identifier-map.js'
 
 interface CachedScrub<T> {
@@ -21,7 +22,7 @@ export class ScrubMemo<T> {
   static readonly MAX_ENTRIES = 8192
   /** More values learned than this since an entry was made: scrub again rather than check them all. */
   static readonly MAX_CHECKS = 16
-  readonly #entries = new Map<string, CachedScrub<T>>()
+  readonly #entries = new BoundedMap<string, CachedScrub<T>>(ScrubMemo.MAX_ENTRIES)
 
   /**
    * The scrub of `key`, computed now or earlier. `haystack` is the text the scrub's lookups come
@@ -39,7 +40,6 @@ export class ScrubMemo<T> {
     const value = compute()
     // A scrub that taught the map something (a new UUID) is only cached from the next one on.
     if (map.version === version) {
-      if (this.#entries.size >= ScrubMemo.MAX_ENTRIES) this.#entries.clear()
       this.#entries.set(key, { value, replacements: map.replacementCount - replacements, volatile: map.volatileValueCount - volatile, version })
     }
     return value

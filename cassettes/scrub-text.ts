@@ -2,6 +2,7 @@ import { isIPv4, isIPv6 } from 'node:net'
 import type { CompiledRules } from './compile-rules.js'
 import type { IdentifierMap } from './identifier-map.js'
 import type { IdKind } from './placeholders.js'
+import { decodeOrKeep, type BoundedSet } from './bounded.js'
 import { ScrubMemo } from './scrub-memo.js'
 
 /** What the scrubbers share: the recorder's compiled rules and its map of real values. */
@@ -11,7 +12,7 @@ export interface NormalizeContext {
   /** Scrubs of short strings done before (absent: every scrub runs). */
   readonly memo?: ScrubMemo<string>
   /** URLs in text already learned from: learning only adds to the map, so once is enough (absent: every time). */
-  readonly learnedUrls?: Set<string>
+  readonly learnedUrls?: BoundedSet<string>
 }
 
 /**
@@ -115,7 +116,7 @@ export function mapUrlPath(path: string, context: NormalizeContext, kinds?: Segm
 }
 
 function segmentKind(segment: string, kinds: SegmentKinds): { kind: IdKind | 'keep'; value: string; suffix: string } | undefined {
-  const decoded = decodeSegment(segment)
+  const decoded = decodeOrKeep(segment)
   const direct = kinds.get(decoded)
   if (direct !== undefined) return { kind: direct, value: decoded, suffix: '' }
   const suffix = /\.(?:json|xml)$/i.exec(decoded)?.[0]
@@ -133,13 +134,6 @@ function isTenantAfterVersion(segments: readonly string[], index: number): boole
   return VERSION_SEGMENT.test(segments[index - 1] as string) && TENANT_LIKE.test(segment) && !VERSION_SEGMENT.test(segment)
 }
 
-function decodeSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment)
-  } catch {
-    return segment
-  }
-}
 
 /** The tenant a URL path names after its version segment, for the learning pass. */
 export function tenantInPath(path: string): string | undefined {

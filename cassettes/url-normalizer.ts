@@ -1,3 +1,4 @@
+import { BoundedSet, decodeOrKeep } from './bounded.js'
 import { learnUrl, rewriteUrl, type NormalizedUrl } from './normalize-http.js'
 import type { ResolvedOperation } from './resolve-operation.js'
 import { ScrubMemo } from './scrub-memo.js'
@@ -11,7 +12,7 @@ const MAX_LEARNED_URLS = 4096
  * more to teach; a rewrite stays right until the map learns a value the URL holds.
  */
 export class UrlNormalizer {
-  readonly #learned = new Set<string>()
+  readonly #learned = new BoundedSet<string>(MAX_LEARNED_URLS)
   readonly #rewritten = new ScrubMemo<NormalizedUrl>()
 
   constructor(readonly memoize: boolean) {}
@@ -21,25 +22,16 @@ export class UrlNormalizer {
     const key = urlKey(method, url, resolved)
     if (this.#learned.has(key)) return
     learnUrl(url, resolved, context)
-    if (this.#learned.size >= MAX_LEARNED_URLS) this.#learned.clear()
     this.#learned.add(key)
   }
 
   rewrite(method: string, url: string, resolved: ResolvedOperation, context: NormalizeContext): NormalizedUrl {
     if (!this.memoize || url.length > ScrubMemo.MAX_LENGTH) return rewriteUrl(url, resolved, context)
     // Path parameters are looked up decoded: the check covers both spellings.
-    return this.#rewritten.scrub(urlKey(method, url, resolved), context.map, () => rewriteUrl(url, resolved, context), () => `${url} ${safeDecode(url)}`)
+    return this.#rewritten.scrub(urlKey(method, url, resolved), context.map, () => rewriteUrl(url, resolved, context), () => `${url} ${decodeOrKeep(url)}`)
   }
 }
 
 function urlKey(method: string, url: string, resolved: ResolvedOperation): string {
   return `${method}\u0000${resolved.key}\u0000${url}`
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
-  }
 }

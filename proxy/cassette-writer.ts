@@ -43,9 +43,10 @@ interface OnDisk extends WrittenCassetteFile {
  * write, one write runs at a time, and the next background write waits WRITE_PAUSE_FACTOR times
  * as long as the last one took. The first write is whole; later ones append only the new
  * interactions (appendEntriesToCassetteFile), each serialized when it was added and then gone
- * from memory, so a long session neither holds nor re-serializes what it recorded. Every write is atomic (temp file + rename), so a crash
- * leaves the last complete cassette. Appends keep a hidden shadow copy of the cassette next to it
- * (see appendToCassetteFile); release() removes it when the recording ends.
+ * from memory, so a long session neither holds nor re-serializes what it recorded. Every write
+ * is atomic (temp file + rename), so a crash leaves the last complete cassette. Appends keep a
+ * hidden shadow copy of the cassette next to it (see appendToCassetteFile); release() removes it
+ * when the recording ends.
  */
 export class CassetteWriter {
   readonly #options: CassetteWriterOptions

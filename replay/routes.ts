@@ -1,3 +1,4 @@
+import { BoundedMap } from '../cassettes/bounded.js'
 import { encodeStoredBody } from '../cassettes/index.js'
 import type { CassetteIndex } from './cassette-index.js'
 
@@ -55,14 +56,10 @@ const MAX_ROUTED_URLS = 4096
 
 /** A route function that works out each distinct URL once: a test suite asks the same URLs again and again. */
 function memoizedRoute(route: (url: string) => Route): (url: string) => Route {
-  const routed = new Map<string, Route>()
+  const routed = new BoundedMap<string, Route>(MAX_ROUTED_URLS)
   return (url) => {
     let found = routed.get(url)
-    if (found === undefined) {
-      found = route(url)
-      if (routed.size >= MAX_ROUTED_URLS) routed.clear()
-      routed.set(url, found)
-    }
+    if (found === undefined) routed.set(url, (found = route(url)))
     return found
   }
 }
