@@ -19,23 +19,32 @@ export interface Resolution {
 /** Bodies above this are resolved every time rather than kept. */
 const MAX_CACHED_BODY = 8 * 1024
 const LIMIT = 4096
-/** Distinct bodies kept per method, URL and headers (a client creating servers with new names sends new bodies). */
-const BODIES_PER_KEY = 8
+/**
+ * Requests kept per path and query: methods, accept and content types, matched headers and
+ * distinct bodies (a client creating servers with new names sends new bodies).
+ */
+const REQUESTS_PER_PATH = 16
 
-interface CachedResolution {
+/** One remembered request: everything that determines its resolution except the path it is kept under. */
+interface CachedRequest {
+  readonly origin: string
+  readonly method: string
+  readonly accept: string | undefined
+  readonly contentType: string | undefined
+  readonly matched: readonly (string | undefined)[]
   readonly body: Buffer | null
   readonly resolution: Resolution
 }
 
 /**
  * Remembers resolutions by everything that determines them (origin, method, path and query,
- * accept, content type, matched headers, body), so a repeated request costs one map lookup and
- * a byte comparison of its body instead of URL parsing, operation routing and body parsing. The
- * body is compared, not put in the key: hashing it into a fresh key string cost more than the
- * comparison.
+ * accept, content type, matched headers, body), so a repeated request costs one map lookup by its
+ * path and a few comparisons instead of URL parsing, operation routing and body parsing. The rest
+ * is compared, not joined into a key: building and hashing a fresh key string for every request
+ * cost more than the comparisons.
  */
 export class ResolutionCache {
-  private readonly entries = new Map<string, CachedResolution[]>()
+  private readonly byPath = new Map<string, CachedRequest[]>()
   private size = 0
 
   constructor(
@@ -44,30 +53,47 @@ export class ResolutionCache {
   ) {}
 
   resolve(origin: string, input: IncomingFactsInput): Resolution {
-    if (input.body !== null && input.body.length > MAX_CACHED_BODY) return this.compute(origin, input)
-    const key = this.keyOf(origin, input)
-    const cached = this.entries.get(key)
-    const known = cached?.find((entry) => sameBody(entry.body, input.body))
-    if (known) return known.resolution
-    const resolution = this.compute(origin, input)
-    if (cached !== undefined && cached.length >= BODIES_PER_KEY) return resolution
-    if (this.size >= LIMIT) {
-      this.entries.clear()
-      this.size = 0
+    const body = input.body
+    if (body !== null && body.length > MAX_CACHED_BODY) return this.compute(origin, input)
+    const kept = this.byPath.get(input.path)
+    if (kept !== undefined) {
+      for (const entry of kept) if (this.matches(entry, origin, input)) return entry.resolution
     }
-    // The body is copied: the caller's buffer may be reused.
-    const entry = { body: input.body === null ? null : Buffer.from(input.body), resolution }
-    const list = this.entries.get(key)
-    if (list) list.push(entry)
-    else this.entries.set(key, [entry])
-    this.size += 1
+    const resolution = this.compute(origin, input)
+    if (kept !== undefined && kept.length >= REQUESTS_PER_PATH) return resolution
+    this.keep(origin, input, resolution, kept)
     return resolution
   }
 
-  private keyOf(origin: string, input: IncomingFactsInput): string {
-    let key = `${origin}\u0000${input.method}\u0000${input.path}\u0000${input.headers['accept'] ?? ''}\u0000${input.headers['content-type'] ?? ''}`
-    for (const name of this.rules.matchHeaders) key += `\u0000${input.headers[name] ?? ''}`
-    return key
+  private matches(entry: CachedRequest, origin: string, input: IncomingFactsInput): boolean {
+    const headers = input.headers
+    if (entry.method !== input.method || entry.origin !== origin) return false
+    if (entry.accept !== headers['accept'] || entry.contentType !== headers['content-type']) return false
+    const names = this.rules.matchHeaders
+    for (let i = 0; i < names.length; i++) if (entry.matched[i] !== headers[names[i] as string]) return false
+    return sameBody(entry.body, input.body)
+  }
+
+  private keep(origin: string, input: IncomingFactsInput, resolution: Resolution, kept: CachedRequest[] | undefined): void {
+    if (this.size >= LIMIT) {
+      this.byPath.clear()
+      this.size = 0
+      kept = undefined
+    }
+    const headers = input.headers
+    const entry: CachedRequest = {
+      origin,
+      method: input.method,
+      accept: headers['accept'],
+      contentType: headers['content-type'],
+      matched: this.rules.matchHeaders.map((name) => headers[name]),
+      // Copied: the caller's buffer may be reused.
+      body: input.body === null ? null : Buffer.from(input.body),
+      resolution,
+    }
+    if (kept) kept.push(entry)
+    else this.byPath.set(input.path, [entry])
+    this.size += 1
   }
 
   private compute(origin: string, input: IncomingFactsInput): Resolution {

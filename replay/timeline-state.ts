@@ -109,9 +109,12 @@ export class TimelineState {
   }
 
   private moveTimelines(variant: Variant, position: number): void {
-    for (const timeline of [variant.originTimeline, variant.resourceTimeline]) {
-      if (timeline !== null && this.cursor(timeline) < position) this.cursors.set(timeline, position)
-    }
+    this.moveTimeline(variant.originTimeline, position)
+    if (variant.resourceTimeline !== null) this.moveTimeline(variant.resourceTimeline, position)
+  }
+
+  private moveTimeline(timeline: string, position: number): void {
+    if (this.cursor(timeline) < position) this.cursors.set(timeline, position)
   }
 
   /**

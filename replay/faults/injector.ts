@@ -136,6 +136,9 @@ export function createFaultInjector(options: FaultInjectorOptions = {}): FaultIn
       return infoOf(rule)
     },
     list: () => rules.map(infoOf),
+    get size() {
+      return rules.length
+    },
     remove(id) {
       const index = rules.findIndex((rule) => rule.id === id)
       if (index < 0) return false

@@ -214,6 +214,8 @@ export interface FaultInjector {
   /** Adds a rule at the end of the list; fails with ERR_CLOUDTAPE_FAULT_RULE when it is invalid. */
   add(rule: FaultRuleSpec): FaultRuleInfo
   list(): FaultRuleInfo[]
+  /** How many rules there are: what a request path checks before it asks anything else. */
+  readonly size: number
   /** False when no rule has this id. */
   remove(id: string): boolean
   /** Removes every rule (and the log). */

@@ -55,13 +55,31 @@ describe('matching', () => {
   })
 
   test('repeated requests to one URL are told apart by their bodies, however many distinct bodies come', () => {
-    const names = Array.from({ length: 12 }, (_, n) => `web${n}`)
+    // More than the resolution cache keeps per URL (16), so some are resolved afresh every time.
+    const names = Array.from({ length: 20 }, (_, n) => `web${n}`)
     const { send } = sessionOn(names.map((name, n) => create(name, 210 + n)), { exhausted: 'repeat-last' })
     for (let round = 0; round < 3; round += 1) {
       for (const [n, name] of names.entries()) expect(status(send('POST', `/v2/${T}/servers`, create(name).body))).toBe(210 + n)
     }
     expect(send('POST', `/v2/${T}/servers`, create('web99').body).kind).toBe('miss')
     expect(status(send('POST', `/v2/${T}/servers`, create('web3').body))).toBe(213)
+  })
+
+  test('one URL asked in turn with other methods, origins and formats gets the answer recorded for each', () => {
+    const specs: InteractionSpec[] = [
+      { method: 'GET', path: `/v2/{t}/servers/${S1}`, status: 217, response: { server: { id: S1 } } },
+      { method: 'DELETE', path: `/v2/{t}/servers/${S1}`, status: 218 },
+      { method: 'GET', path: `/v2/{t}/servers/${S1}`, headers: { accept: 'application/xml' }, status: 219, response: { xml: `<server xmlns="http://docs.openstack.org/compute/api/v1.1" id="${S1}"/>` } },
+      { method: 'GET', origin: PLACEHOLDER.ord, path: `/v2/{t}/servers/${S1}`, status: 220, response: { server: { id: S1 } } },
+    ]
+    const { send } = sessionOn(specs, { exhausted: 'repeat-last' })
+    for (let round = 0; round < 3; round += 1) {
+      expect(status(send('GET', `/v2/${T}/servers/${S1}`))).toBe(217)
+      expect(status(send('DELETE', `/v2/${T}/servers/${S1}`))).toBe(218)
+      expect(status(send('GET', `/v2/${T}/servers/${S1}.xml`))).toBe(219)
+      expect(status(send('GET', `/v2/${T}/servers/${S1}`, undefined, { accept: 'application/xml' }))).toBe(219)
+      expect(status(send('GET', `${PLACEHOLDER.ord}/v2/${T}/servers/${S1}`))).toBe(220)
+    }
   })
 
   test('ignores the configured query keys and body paths', () => {
@@ -78,6 +96,11 @@ describe('matching', () => {
     expect(status(send('GET', `/v2/${T}/flavors`, undefined, { 'x-tenant-hint': 'a' }))).toBe(217)
     const answer = send('GET', `/v2/${T}/flavors`, undefined, { 'x-tenant-hint': 'b' })
     expect(answer.kind === 'miss' && answer.error.report.closest?.layer).toBe('header')
+    // Asked again in turn: what was resolved for one value is never served for the other.
+    expect(status(send('GET', `/v2/${T}/flavors`, undefined, { 'x-tenant-hint': 'a' }))).toBe(217)
+    expect(send('GET', `/v2/${T}/flavors`, undefined, { 'x-tenant-hint': 'b' }).kind).toBe('miss')
+    expect(send('GET', `/v2/${T}/flavors`).kind).toBe('miss')
+    expect(status(send('GET', `/v2/${T}/flavors`, undefined, { 'x-tenant-hint': 'a' }))).toBe(217)
   })
 
   test('compares XML bodies after parsing: attribute order, prefixes and whitespace do not matter', () => {

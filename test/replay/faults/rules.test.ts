@@ -201,6 +201,7 @@ describe('managing rules', () => {
     const injector = createFaultInjector({ clock, dialect: 'hp', rules: [{ when: { nth: 1 }, fault: { kind: 'fault', name: 'buildInProgress' } }] })
     const added = injector.add({ id: 'slow', fault: { kind: 'latency', ms: 10 } })
     expect(added).toMatchObject({ id: 'slow', matched: 0, fired: 0 })
+    expect(injector.size).toBe(2)
     injector.decide(getServer())
     injector.decide(getServer())
     expect(injector.list()).toEqual([
@@ -213,8 +214,10 @@ describe('managing rules', () => {
     expect(responseOf(injector.decide(getServer())).status).toBe(409)
     expect(injector.remove('slow')).toBe(true)
     expect(injector.remove('slow')).toBe(false)
+    expect(injector.size).toBe(1)
     injector.clear()
     expect(injector.list()).toEqual([])
+    expect(injector.size).toBe(0)
     expect(injector.decide(getServer())).toBeNull()
   })
 
