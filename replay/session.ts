@@ -1,7 +1,7 @@
 import { CloudtapeError, resolveOperation } from '../cassettes/index.js'
 import type { Cassette, Clock, Dialect, Interaction } from '../cassettes/index.js'
 import { createFaultInjector, parseFaultRuleText, type FaultDecision, type FaultInjector, type FaultRequest, type FaultRuleSpec } from './faults/index.js'
-import { faultResponse, faultView, fromFaultView, recordedResponse, type ReplayAnswer, type ReplayResponse } from './answers.js'
+import { faultResponse, faultView, fromFaultView, recordedResponse, type ReplayAnswer } from './answers.js'
 import { indexCassette, TOKEN_OPERATION, type CassetteIndex } from './cassette-index.js'
 import { freshTokenBody, recordedTokens, refuseCredentials, refuseToken } from './identity.js'
 import { DEFAULT_SYNTHETIC_REGIONS, planSyntheticIdentity, syntheticTokenResponse, type SyntheticIdentity } from './synthetic-identity.js'
@@ -60,7 +60,8 @@ export class ReplaySession {
   private readonly options: ResolvedSessionOptions
   private readonly index: CassetteIndex
   private readonly tokens: ReadonlySet<string>
-  private readonly responses = new Map<number, ReplayResponse>()
+  /** The answer for each recorded position, built on first use: answers are immutable, and repeats are the common case. */
+  private readonly recordedAnswers: (ReplayAnswer | undefined)[]
   private readonly resolutions: ResolutionCache
   private readonly bindings = new Map<string, string>()
   private state: TimelineState
@@ -71,6 +72,7 @@ export class ReplaySession {
     this.options = resolveSessionOptions(options)
     assertOneDialect(cassette)
     this.cassette = cassette
+    this.recordedAnswers = new Array<ReplayAnswer | undefined>(cassette.interactions.length)
     this.index = indexCassette(cassette, this.options)
     this.resolutions = new ResolutionCache(this.index, this.options)
     this.routes = options.origin === undefined ? recordedHostRoutes(this.index) : prefixRoutes(this.index, options.origin)
@@ -185,9 +187,9 @@ export class ReplaySession {
       const response = recordedResponse(interaction, this.routes, freshTokenBody(interaction, this.options.clock))
       return { kind: 'response', source, response, interaction }
     }
-    let response = this.responses.get(position)
-    if (!response) this.responses.set(position, (response = recordedResponse(interaction, this.routes)))
-    return { kind: 'response', source, response, interaction }
+    let answer = this.recordedAnswers[position]
+    if (answer === undefined) this.recordedAnswers[position] = answer = { kind: 'response', source, response: recordedResponse(interaction, this.routes), interaction }
+    return answer
   }
 
   private fault(name: string, facts: RequestFacts, message?: string): ReplayAnswer {
