@@ -129,7 +129,8 @@ function readBody(req: IncomingMessage, maxBody: number, done: (body: Buffer | n
   // Node hands each body chunk over as a buffer of its own, so a one-chunk body (nearly every
   // API request) is used as it is rather than copied.
   req.on('end', () => done(size > maxBody ? 'too-large' : size === 0 ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)))
-  req.on('error', () => req.socket.destroy())
+  // No 'error' listener: a request whose client went away emits none without one (node:http),
+  // its 'end' never comes, and the socket is already closing.
 }
 
 const WIRE_HEADERS = new WeakMap<ReplayResponse, OutgoingHttpHeaders>()

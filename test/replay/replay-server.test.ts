@@ -1,4 +1,6 @@
 import { request } from 'node:http'
+import { connect } from 'node:net'
+import { once } from 'node:events'
 import { afterEach, describe, expect, test } from 'vitest'
 import { createReplayServer, type ReplayServer, type ReplayServerOptions } from '../../replay/server/replay-server.js'
 import { buildCassette, PLACEHOLDER, serverGet, tokenSpec } from '../helpers/cassette-builder.js'
@@ -62,6 +64,18 @@ describe('createReplayServer', () => {
     const res = await fetch(`${server.url}${DFW}/servers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(200) }) })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { badRequest: { message: string } }).badRequest.message).toBe('The request body is larger than 64 bytes.')
+  })
+
+  test('a client that goes away halfway through its body leaves the server serving, and nothing logged for it', async () => {
+    const server = await start()
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1')
+    await once(socket, 'connect')
+    socket.write(`POST ${DFW}/servers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"server": {"na`)
+    socket.resetAndDestroy()
+    await once(socket, 'close')
+    expect(await status(server, `${DFW}/servers/${S1}`)).toBe('BUILD')
+    const log = (await (await fetch(`${server.url}/_cloudtape/requests`)).json()) as { requests: Array<{ method: string }> }
+    expect(log.requests.map((entry) => entry.method)).toEqual(['GET'])
   })
 
   test('holds a recorded timeout without answering until close() drops the connection', async () => {
