@@ -164,9 +164,52 @@ export function serializeInteractionsTail(interactions: readonly Interaction[], 
 
 /** One interaction as an entry of a cassette file's interactions array, with the file's indentation. */
 export function serializeInteractionEntry(interaction: Interaction): string {
+  const requestBody = reusedBodyText(interaction.request.body)
+  const responseBody = interaction.response === null ? undefined : reusedBodyText(interaction.response.body)
+  if (requestBody === undefined && responseBody === undefined) return entryText(orderInteraction(interaction))
+  const text = entryText(orderInteraction(interaction, requestBody !== undefined, responseBody !== undefined))
+  const spliced = spliceBody(spliceBody(text, REQUEST_BODY_SLOT, requestBody), RESPONSE_BODY_SLOT, responseBody)
+  // A slot's text found anywhere else (a request's query can decode to anything): no shortcut.
+  return spliced ?? entryText(orderInteraction(interaction))
+}
+
+function entryText(ordered: Interaction): string {
   // Serialized inside a one-element array two levels deep, an entry gets the file's indentation.
-  const wrapped = JSON.stringify({ i: [orderInteraction(interaction)] }, null, 2)
+  const wrapped = JSON.stringify({ i: [ordered] }, null, 2)
   return wrapped.slice(ENTRY_OPENING.length, wrapped.length - ENTRY_CLOSING.length)
+}
+
+/**
+ * Bodies the recorder stores again and again (the same poll answer): each is serialized once,
+ * with the indentation a body has in an entry, and spliced into the entries that hold it.
+ */
+const reusedBodies = new WeakMap<StoredBody, string | null>()
+
+/** Marks a stored body as one that many interactions will share, so its text is made only once. */
+export function shareSerializedBody(body: StoredBody): void {
+  if (!reusedBodies.has(body)) reusedBodies.set(body, null)
+}
+
+function reusedBodyText(body: StoredBody | null): string | undefined {
+  if (body === null) return undefined
+  const text = reusedBodies.get(body)
+  if (text !== null) return text
+  // A body sits four levels deep in an entry: its lines after the first are indented by 8 more.
+  const made = JSON.stringify(orderBody(body), null, 2).replaceAll('\n', '\n        ')
+  reusedBodies.set(body, made)
+  return made
+}
+
+const REQUEST_BODY_SLOT = '\u0000cloudtape:request-body'
+const RESPONSE_BODY_SLOT = '\u0000cloudtape:response-body'
+
+/** The text with the slot's one occurrence replaced by `body`; null when the slot is not there exactly once. */
+function spliceBody(text: string | null, slot: string, body: string | undefined): string | null {
+  if (text === null || body === undefined) return text
+  const quoted = JSON.stringify(slot)
+  const at = text.indexOf(quoted)
+  if (at < 0 || text.indexOf(quoted, at + 1) >= 0) return null
+  return text.slice(0, at) + body + text.slice(at + quoted.length)
 }
 
 /** serializeInteractionsTail for entries already serialized (serializeInteractionEntry). */
@@ -175,7 +218,8 @@ export function entriesTail(entries: readonly string[], first: boolean): string 
   return (first ? '' : ',') + entries.join(',') + INTERACTIONS_END
 }
 
-function orderInteraction(interaction: Interaction): Interaction {
+/** The interaction with its keys in file order; a body given a slot is serialized as the slot's string. */
+function orderInteraction(interaction: Interaction, requestSlot = false, responseSlot = false): Interaction {
   return {
     id: interaction.id,
     operation: interaction.operation,
@@ -184,20 +228,20 @@ function orderInteraction(interaction: Interaction): Interaction {
     occurrence: interaction.occurrence,
     dialect: interaction.dialect,
     format: interaction.format,
-    request: orderRequest(interaction.request),
-    response: interaction.response === null ? null : orderResponse(interaction.response),
+    request: orderRequest(interaction.request, requestSlot ? REQUEST_BODY_SLOT : null),
+    response: interaction.response === null ? null : orderResponse(interaction.response, responseSlot ? RESPONSE_BODY_SLOT : null),
     ...(interaction.transportFault ? { transportFault: { kind: interaction.transportFault.kind, message: interaction.transportFault.message } } : {}),
     ...(interaction.timing ? { timing: { durationMs: interaction.timing.durationMs } } : {}),
   }
 }
 
-function orderRequest(request: RecordedRequest): RecordedRequest {
+function orderRequest(request: RecordedRequest, slot: string | null): RecordedRequest {
   const { method, origin, path, query, headers, body } = request
-  return { method, origin, path, query, headers: sortHeaders(headers), body: orderBody(body) }
+  return { method, origin, path, query, headers: sortHeaders(headers), body: slot === null ? orderBody(body) : (slot as unknown as StoredBody) }
 }
 
-function orderResponse(response: RecordedResponse): RecordedResponse {
-  return { status: response.status, headers: sortHeaders(response.headers), body: orderBody(response.body) }
+function orderResponse(response: RecordedResponse, slot: string | null): RecordedResponse {
+  return { status: response.status, headers: sortHeaders(response.headers), body: slot === null ? orderBody(response.body) : (slot as unknown as StoredBody) }
 }
 
 function sortHeaders(headers: StoredHeaders): StoredHeaders {

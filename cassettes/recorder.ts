@@ -11,6 +11,7 @@ import { DIALECTS, type Dialect } from './operation-catalog.js'
 import { OperationMemo } from './operation-memo.js'
 import { CASSETTE_VERSION, TRANSPORT_FAULT_KINDS, type Cassette, type CassetteHead, type CassetteMeta, type Interaction, type TransportFault } from './schema.js'
 import { isPlaceholder, isSecretPlaceholder, placeholderCounters } from './placeholders.js'
+import { BodyMemo, type RememberedBody } from './body-memo.js'
 import { BoundedSet } from './bounded.js'
 import { ScrubMemo } from './scrub-memo.js'
 import { scrubText, type NormalizeContext } from './scrub-text.js'
@@ -113,10 +114,11 @@ export function createCassetteRecorder(options: CassetteRecorderOptions): Casset
   const keep = options.keepInteractions !== false
   const operations = new OperationMemo(memoize)
   const urls = new UrlNormalizer(memoize)
+  const bodies = memoize ? new BodyMemo() : null
   let recorded = 0
 
   const record = (exchange: RawExchange): Interaction => {
-    const interaction = normalizeExchange(exchange, { context, detector: options.dialect === undefined ? detector : null, operations, urls, maxBodyBytes, timing: options.timing === true })
+    const interaction = normalizeExchange(exchange, { context, detector: options.dialect === undefined ? detector : null, operations, urls, bodies, maxBodyBytes, timing: options.timing === true })
     const key = occurrenceKey(interaction)
     const occurrence = occurrences.get(key) ?? 0
     occurrences.set(key, occurrence + 1)
@@ -179,6 +181,8 @@ interface ExchangeSettings {
   readonly detector: DialectDetector | null
   readonly operations: OperationMemo
   readonly urls: UrlNormalizer
+  /** Null when memoize is off. */
+  readonly bodies: BodyMemo | null
   readonly maxBodyBytes: number
   readonly timing: boolean
 }
@@ -206,8 +210,8 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
   const { request, response } = exchange
   const requestHeaders = flattenHeaders(request.headers)
   const responseHeaders = response ? flattenHeaders(response.headers) : null
-  const requestBody = readBody(request.body, requestHeaders)
-  const responseBody = response && responseHeaders ? readBody(response.body, responseHeaders) : null
+  const requestBody = readBody(request.body, requestHeaders, settings.bodies)
+  const responseBody = response && responseHeaders ? readBody(response.body, responseHeaders, settings.bodies) : null
   const resolved = settings.operations.resolve({
     method: request.method,
     url: request.url,
@@ -225,9 +229,10 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
   })
   learnHeaders(requestHeaders, context)
   settings.urls.learn(request.method, request.url, resolved, context)
-  learnBody(requestBody.classified, context)
+  // A body the memo knows was learned from when it first came: learning it again teaches nothing.
+  if (!requestBody.remembered.known) learnBody(requestBody.classified, context)
   if (responseHeaders) learnHeaders(responseHeaders, context)
-  learnBody(responseBody?.classified ?? null, context)
+  if (responseBody && !responseBody.remembered.known) learnBody(responseBody.classified, context)
 
   const url = settings.urls.rewrite(request.method, request.url, resolved, context)
   const storedRequest = {
@@ -236,11 +241,11 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
     path: url.path,
     query: url.query,
     headers: rewriteHeaders(requestHeaders, 'request', context),
-    body: store(rewriteBody(requestBody.classified, context), requestBody.decoded.length, settings.maxBodyBytes),
+    body: storeBody(requestBody, settings),
   }
   const storedResponse =
     response && responseHeaders
-      ? { status: response.status, headers: rewriteHeaders(responseHeaders, 'response', context), body: store(rewriteBody(responseBody?.classified ?? null, context), responseBody?.decoded.length ?? 0, settings.maxBodyBytes) }
+      ? { status: response.status, headers: rewriteHeaders(responseHeaders, 'response', context), body: responseBody ? storeBody(responseBody, settings) : null }
       : null
   return {
     operation: resolved.key,
@@ -254,9 +259,23 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
   }
 }
 
-function readBody(raw: Buffer, headers: ReadonlyMap<string, string>): { decoded: Buffer; classified: ClassifiedBody | null } {
+interface ReadBody {
+  readonly decoded: Buffer
+  readonly classified: ClassifiedBody | null
+  readonly remembered: RememberedBody
+}
+
+function readBody(raw: Buffer, headers: ReadonlyMap<string, string>, bodies: BodyMemo | null): ReadBody {
   const decoded = decodeContentEncoding(raw, headers.get('content-encoding'))
-  return { decoded, classified: classifyBody(decoded, headers.get('content-type')) }
+  const contentType = headers.get('content-type')
+  const remembered = bodies ? bodies.classify(decoded, contentType, () => classifyBody(decoded, contentType)) : { key: null, classified: classifyBody(decoded, contentType), known: false }
+  return { decoded, classified: remembered.classified, remembered }
+}
+
+/** The body redacted and stored (the memo's stored form when it is still right). */
+function storeBody(body: ReadBody, settings: ExchangeSettings): Interaction['request']['body'] {
+  const make = (): Interaction['request']['body'] => store(rewriteBody(body.classified, settings.context), body.decoded.length, settings.maxBodyBytes)
+  return settings.bodies ? settings.bodies.store(body.remembered, settings.context.map, make) : make()
 }
 
 function store(body: ClassifiedBody | null, sourceBytes: number, maxBodyBytes: number): Interaction['request']['body'] {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { CASSETTE_SCHEMA, parseCassette, serializeCassette } from '../../cassettes/cassette-format.js'
+import { CASSETTE_SCHEMA, parseCassette, serializeCassette, shareSerializedBody } from '../../cassettes/cassette-format.js'
 import { createFakeClock } from '../../cassettes/clock.js'
 import { createCassetteRecorder } from '../../cassettes/recorder.js'
-import type { Cassette } from '../../cassettes/schema.js'
+import type { Cassette, Interaction } from '../../cassettes/schema.js'
 import { appendToCassetteFile, createFileCassetteStore, loadCassetteFile, removeAppendShadow, saveCassetteFile, toCassetteFilePath } from '../../cassettes/store.js'
 import { exchange } from '../helpers/exchange.js'
 import { REBUILD_JSON_RESPONSE_2_33, REBUILD_XML_RESPONSE_2_35 } from './fixtures/seed-examples.js'
@@ -50,6 +50,21 @@ describe('cassette format', () => {
     expect(Object.keys(first)).toEqual(['id', 'operation', 'documented', 'params', 'occurrence', 'dialect', 'format', 'request', 'response'])
     expect(Object.keys(first.request)).toEqual(['method', 'origin', 'path', 'query', 'headers', 'body'])
     expect(serializeCassette(parseCassette(text, 'x.json'))).toBe(text)
+  })
+
+  test('a body shared by many interactions is serialized once and gives the same bytes', () => {
+    const text = serializeCassette(sampleCassette('servers/rebuild', 4))
+    const cassette = parseCassette(text, 'x.json')
+    const [first, second] = cassette.interactions as [Interaction, Interaction]
+    const shared = { ...cassette, interactions: [first, second, { ...first, id: 3, response: first.response }, { ...second, id: 4 }] }
+    for (const interaction of shared.interactions) if (interaction.response?.body) shareSerializedBody(interaction.response.body)
+    const expected = serializeCassette(structuredClone(shared))
+    expect(serializeCassette(shared)).toBe(expected)
+    expect(serializeCassette(shared)).toBe(expected)
+    // The text that stands for the body in an entry, found in a query too: serialized the long way.
+    const tricky = { ...shared, interactions: shared.interactions.map((interaction) => ({ ...interaction, request: { ...interaction.request, query: [['q', '\u0000cloudtape:response-body']] as [string, string][] } })) }
+    expect(serializeCassette(tricky)).toBe(serializeCassette(structuredClone(tricky)))
+    expect(JSON.parse(serializeCassette(tricky)).interactions[0].request.query).toEqual([['q', '\u0000cloudtape:response-body']])
   })
 
   test('writes cassettes that the published JSON Schema accepts', () => {
