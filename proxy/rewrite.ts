@@ -1,3 +1,4 @@
+import { BoundedMap } from '../cassettes/bounded.js'
 import { CATALOG_URL_FIELDS } from './catalog.js'
 import type { MountTable, UpstreamMount } from './mounts.js'
 
@@ -12,6 +13,15 @@ export const LINK_HEADERS = ['location', 'content-location', 'x-server-managemen
 const BOUNDARY = `(?=[/?#"'<\\\\\\s]|$)`
 
 const MAX_SPELLINGS = 1024
+/** Bodies whose rewrite is remembered, and the longest: a poll's answer comes back byte for byte. */
+const MAX_REMEMBERED_BODIES = 256
+const MAX_REMEMBERED_BODY_LENGTH = 64 * 1024
+
+interface RewrittenBody {
+  readonly format: 'json' | 'xml'
+  readonly proxyOrigin: string
+  readonly result: string | null
+}
 
 interface CompiledPatterns {
   readonly version: number
@@ -34,6 +44,8 @@ export class LinkRewriter {
   #patterns: CompiledPatterns | null = null
   /** Link origins as spelled in bodies → their mount (cleared when the origins change). */
   readonly #spellings = new Map<string, UpstreamMount | null>()
+  /** Bodies rewritten before (cleared with the spellings when the origins change). */
+  readonly #bodies = new BoundedMap<string, RewrittenBody>(MAX_REMEMBERED_BODIES)
 
   constructor(table: MountTable) {
     this.#table = table
@@ -42,7 +54,12 @@ export class LinkRewriter {
   /** The body with its links rewritten, or null when it holds none. */
   rewriteBody(text: string, format: 'json' | 'xml', proxyOrigin: string): string | null {
     const patterns = this.#compiled()
-    return this.#replace(text, format === 'json' ? patterns.json : patterns.xml, proxyOrigin, true)
+    const remember = text.length <= MAX_REMEMBERED_BODY_LENGTH
+    const known = remember ? this.#bodies.get(text) : undefined
+    if (known !== undefined && known.format === format && known.proxyOrigin === proxyOrigin) return known.result
+    const result = this.#replace(text, format === 'json' ? patterns.json : patterns.xml, proxyOrigin, true)
+    if (remember) this.#bodies.set(text, { format, proxyOrigin, result })
+    return result
   }
 
   /** A link header's value rewritten, or null when it points to no known upstream. */
@@ -81,6 +98,7 @@ export class LinkRewriter {
   #compiled(): CompiledPatterns {
     if (this.#patterns?.version === this.#table.version) return this.#patterns
     this.#spellings.clear()
+    this.#bodies.clear()
     const origins = this.#table.mounts().map((mount) => originPattern(mount.origin))
     const anyOrigin = `(${origins.join('|')})${BOUNDARY}`
     const fields = LINK_FIELDS.join('|')

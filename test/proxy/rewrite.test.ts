@@ -101,3 +101,20 @@ describe('LinkRewriter', () => {
     expect(links.rewriteHeader(`${DFW}/v2/1/servers/a`, PROXY)).toBe(`${DFW_AT_PROXY}/v2/1/servers/a`)
   })
 })
+
+describe('LinkRewriter on a body it has rewritten before', () => {
+  test('gives the same answer, and a new one once an origin in the body is learned or the proxy origin differs', () => {
+    const table = new MountTable([new URL('https://identity.api.rackspacecloud.com/v2.0')])
+    table.add(`${DFW}/v2/010101`, 'catalog')
+    const links = new LinkRewriter(table)
+    const ORD = 'https://ord.servers.api.rackspacecloud.com'
+    const body = `{"links": [{"href": "${DFW}/v2/010101/servers/1"}, {"href": "${ORD}/v2/010101/servers/1"}]}`
+    const first = links.rewriteBody(body, 'json', PROXY)
+    expect(first).toBe(`{"links": [{"href": "${DFW_AT_PROXY}/v2/010101/servers/1"}, {"href": "${ORD}/v2/010101/servers/1"}]}`)
+    expect(links.rewriteBody(body, 'json', 'http://127.0.0.1:5000')).toContain('"http://127.0.0.1:5000/_upstream/https/dfw.servers.api.rackspacecloud.com/v2/010101/servers/1"')
+    expect(links.rewriteBody(body, 'json', PROXY)).toBe(first)
+    expect(links.rewriteBody(body, 'json', PROXY)).toBe(first)
+    table.add(`${ORD}/v2/010101`, 'catalog')
+    expect(links.rewriteBody(body, 'json', PROXY)).toBe(`{"links": [{"href": "${DFW_AT_PROXY}/v2/010101/servers/1"}, {"href": "${PROXY}/_upstream/https/ord.servers.api.rackspacecloud.com/v2/010101/servers/1"}]}`)
+  })
+})
