@@ -106,7 +106,9 @@ export function forwardRequest(deps: ForwardDeps, req: IncomingMessage, res: Ser
   }
   attachState(req, state)
   if (body) state.requestCapture.push(body)
-  else req.on('data', (chunk: Buffer) => state.requestCapture.push(chunk))
+  // Without either header an HTTP/1.1 request has no body (RFC 9112 §6.3): nothing to capture, and
+  // no second 'data' listener for node:http to take off again when the response is done.
+  else if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) req.on('data', (chunk: Buffer) => state.requestCapture.push(chunk))
   res.on('close', () => onClientClosed(state))
   // The proxy's own server already answered `100 Continue`; the upstream need not do it again.
   delete req.headers['expect']
