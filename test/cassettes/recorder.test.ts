@@ -374,6 +374,16 @@ describe('recorder: interactions', () => {
     expect(record([authenticate]).recorder.dialect).toBe('rackspace')
   })
 
+  test('counts a body clue once per exchange, however many of its bodies hold it, and again for each repeat', () => {
+    const NEUTRAL = 'https://az-1.region-a.geo-1.example.net/v2/1'
+    // rackspace 2 per exchange when counted once (4 in all), 4 when counted per body (8 in all).
+    const extension = exchange({ method: 'POST', url: `${NEUTRAL}/servers`, requestBody: { server: { 'RAX-DCF:diskConfig': 'AUTO' } }, responseBody: { server: { 'RAX-DCF:diskConfig': 'AUTO' } } })
+    // hp 3 + 3 = 6.
+    const hpAuth = exchange({ method: 'POST', url: `${NEUTRAL}/os-keys`, requestBody: { apiAccessKeyCredentials: {} }, status: 404, responseBody: '<itemNotFound xmlns="http://docs.openstack.org/compute/api/v2" code="404"/>' })
+    expect(record([extension, extension, hpAuth]).recorder.dialect).toBe('hp')
+    expect(record([extension, extension, extension, extension, hpAuth]).recorder.dialect).toBe('rackspace')
+  })
+
   test('records a transport fault without a response, its message scrubbed', () => {
     const r = recorder()
     const interaction = r.record({ request: { method: 'GET', url: `${DFW}/010101/servers`, headers: {}, body: Buffer.alloc(0) }, response: null, transportFault: { kind: 'reset', message: 'socket hang up from 166.78.1.2' } })
