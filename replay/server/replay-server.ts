@@ -133,15 +133,26 @@ function readBody(req: IncomingMessage, maxBody: number, done: (body: Buffer | n
   // its 'end' never comes, and the socket is already closing.
 }
 
-const WIRE_HEADERS = new WeakMap<ReplayResponse, OutgoingHttpHeaders>()
+/**
+ * A response's headers as sent (with content-length), kept on the response itself: a WeakMap
+ * lookup was one more cold table per request, and fault answers, made fresh each time, churned it.
+ */
+const WIRE_HEADERS = Symbol('cloudtape.wireHeaders')
+
+type SentResponse = ReplayResponse & { [WIRE_HEADERS]?: OutgoingHttpHeaders }
 
 /** Sends an answer; header objects are built once per recorded response. */
 export function send(req: IncomingMessage, res: ServerResponse, answer: ReplayAnswer): void {
   if (answer.kind === 'passthrough' || answer.kind === 'fault' || res.destroyed) return
   if (answer.kind === 'transport') return sendTransportFault(res, answer.fault.kind)
   const response = answer.response
-  let headers = WIRE_HEADERS.get(response)
-  if (!headers) WIRE_HEADERS.set(response, (headers = { ...response.headers, 'content-length': response.body.length }))
+  const sent = response as SentResponse
+  let headers = sent[WIRE_HEADERS]
+  if (!headers) {
+    headers = { ...response.headers, 'content-length': response.body.length }
+    // Not enumerable: the response stays equal to what the session answered.
+    Object.defineProperty(sent, WIRE_HEADERS, { value: headers })
+  }
   res.writeHead(response.status, headers)
   res.end(req.method === 'HEAD' ? undefined : response.body)
 }
