@@ -36,14 +36,20 @@ export class BodyMemo {
   static readonly MAX_ENTRIES = 256
   /** More values learned than this since an entry was stored: store it afresh rather than check them all. */
   static readonly MAX_CHECKS = 16
+  /** While fewer than one lookup in this many hits, only one body in this many is looked up. */
+  static readonly SPARSE = 16
   readonly #entries = new BoundedMap<string, CachedBody>(BodyMemo.MAX_ENTRIES)
+  #lookups = 0
+  #hits = 0
+  #skipped = 0
 
   /** The body classified, from the memo when the same text with the same content type came before. */
   classify(decoded: Buffer, contentType: string | undefined, classify: () => ClassifiedBody | null): RememberedBody {
-    if (decoded.length === 0 || decoded.length > BodyMemo.MAX_BYTES) return { key: null, classified: classify(), known: false }
+    if (decoded.length === 0 || decoded.length > BodyMemo.MAX_BYTES || this.#skip()) return { key: null, classified: classify(), known: false }
     // latin1 maps bytes to characters one to one: the key is exact, and cheap to make.
     const key = decoded.toString('latin1')
     const entry = this.#entries.get(key)
+    this.#count(entry !== undefined)
     if (entry !== undefined && entry.contentType === contentType) return { key, classified: entry.classified, known: true }
     const classified = classify()
     this.#entries.set(key, { contentType, classified, stored: null, replacements: 0, volatile: 0, version: -1 })
@@ -56,6 +62,9 @@ export class BodyMemo {
     if (entry === undefined || entry.classified !== body.classified) return store()
     if (entry.stored !== null && this.#stillRight(entry, body.key as string, map)) {
       map.addCounts(entry.replacements, entry.volatile)
+      // Used a second time: from now on its text is made once and spliced into each entry. A body
+      // seen once (a new id in every answer) is serialized with its entry, as before.
+      shareSerializedBody(entry.stored)
       return entry.stored
     }
     const version = map.version
@@ -64,13 +73,33 @@ export class BodyMemo {
     const stored = store()
     // A rewrite that taught the map something is only reused from the next one on.
     if (map.version === version) {
-      if (stored !== null) shareSerializedBody(stored)
       entry.stored = stored
       entry.replacements = map.replacementCount - replacements
       entry.volatile = map.volatileValueCount - volatile
       entry.version = version
     }
     return stored
+  }
+
+  /**
+   * Bodies that never repeat (a new id in every answer) would only fill the memo, costing a key,
+   * a lookup and old-generation garbage each. While hits are rare, most bodies skip the memo; the
+   * sampled ones still notice when bodies start repeating.
+   */
+  #skip(): boolean {
+    if (this.#lookups < 64 || this.#hits * BodyMemo.SPARSE >= this.#lookups) return false
+    this.#skipped = (this.#skipped + 1) % BodyMemo.SPARSE
+    return this.#skipped !== 0
+  }
+
+  #count(hit: boolean): void {
+    this.#lookups += 1
+    if (hit) this.#hits += 1
+    // A moving window: what the last few hundred bodies did counts, not the whole recording.
+    if (this.#lookups >= 512) {
+      this.#lookups /= 2
+      this.#hits /= 2
+    }
   }
 
   #stillRight(entry: CachedBody, key: string, map: IdentifierMap): boolean {
