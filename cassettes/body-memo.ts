@@ -3,6 +3,7 @@ import { BoundedMap } from './bounded.js'
 import { shareSerializedBody } from './cassette-format.js'
 import type { IdentifierMap } from './identifier-map.js'
 import type { StoredBody } from './schema.js'
+import { countedRun, unaffectedSince } from './scrub-memo.js'
 
 /** What one body text was classified and stored as. */
 interface CachedBody {
@@ -67,18 +68,14 @@ export class BodyMemo {
       shareSerializedBody(entry.stored)
       return entry.stored
     }
-    const version = map.version
-    const replacements = map.replacementCount
-    const volatile = map.volatileValueCount
-    const stored = store()
-    // A rewrite that taught the map something is only reused from the next one on.
-    if (map.version === version) {
-      entry.stored = stored
-      entry.replacements = map.replacementCount - replacements
-      entry.volatile = map.volatileValueCount - volatile
-      entry.version = version
+    const run = countedRun(map, store)
+    if (run.reusable) {
+      entry.stored = run.value
+      entry.replacements = run.replacements
+      entry.volatile = run.volatile
+      entry.version = run.version
     }
-    return stored
+    return run.value
   }
 
   /**
@@ -104,14 +101,9 @@ export class BodyMemo {
 
   #stillRight(entry: CachedBody, key: string, map: IdentifierMap): boolean {
     if (entry.version === map.version) return true
-    const learned = map.learnedSince(entry.version)
-    if (learned === null || learned.length > BodyMemo.MAX_CHECKS) return false
-    if (learned.length > 0) {
-      // The key holds the body's UTF-8 bytes as latin1 characters: only an ASCII value reads the same there.
-      if (learned.some((value) => !ASCII.test(value))) return false
-      const text = key.toLowerCase()
-      for (const value of learned) if (text.includes(value)) return false
-    }
+    // The key holds the body's UTF-8 bytes as latin1 characters: only an ASCII value reads the same there.
+    if (map.learnedSince(entry.version)?.some((value) => !ASCII.test(value))) return false
+    if (!unaffectedSince(entry.version, map, () => key, BodyMemo.MAX_CHECKS)) return false
     entry.version = map.version
     return true
   }

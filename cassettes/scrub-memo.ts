@@ -34,22 +34,15 @@ export class ScrubMemo<T> {
       map.addCounts(cached.replacements, cached.volatile)
       return cached.value
     }
-    const version = map.version
-    const replacements = map.replacementCount
-    const volatile = map.volatileValueCount
-    const value = compute()
-    // A scrub that taught the map something (a new UUID) is only cached from the next one on.
-    if (map.version === version) {
-      this.#entries.set(key, { value, replacements: map.replacementCount - replacements, volatile: map.volatileValueCount - volatile, version })
-    }
-    return value
+    const run = countedRun(map, compute)
+    if (run.reusable) this.#entries.set(key, { value: run.value, replacements: run.replacements, volatile: run.volatile, version: run.version })
+    return run.value
   }
 
   #valid(key: string, map: IdentifierMap, haystack: () => string): CachedScrub<T> | undefined {
     const entry = this.#entries.get(key)
     if (entry === undefined || entry.version === map.version) return entry
-    const learned = map.learnedSince(entry.version)
-    if (learned === null || learned.length > ScrubMemo.MAX_CHECKS || containsAny(haystack().toLowerCase(), learned)) {
+    if (!unaffectedSince(entry.version, map, haystack, ScrubMemo.MAX_CHECKS)) {
       this.#entries.delete(key)
       return undefined
     }
@@ -58,7 +51,39 @@ export class ScrubMemo<T> {
   }
 }
 
-function containsAny(text: string, values: readonly string[]): boolean {
-  for (const value of values) if (text.includes(value)) return true
-  return false
+/** What a scrub or rewrite gave and counted; `reusable` is false when it taught the map something. */
+export interface CountedRun<T> {
+  readonly value: T
+  readonly replacements: number
+  readonly volatile: number
+  /** The map version the value is right for. */
+  readonly version: number
+  readonly reusable: boolean
+}
+
+/**
+ * Runs `compute` and notes the secret replacements and volatile values it counted, which a reuse
+ * counts again. A run that taught the map something (a new UUID) is only reused from the next
+ * one on: the map it ran against is not the one after it.
+ */
+export function countedRun<T>(map: IdentifierMap, compute: () => T): CountedRun<T> {
+  const version = map.version
+  const replacements = map.replacementCount
+  const volatile = map.volatileValueCount
+  const value = compute()
+  return { value, replacements: map.replacementCount - replacements, volatile: map.volatileValueCount - volatile, version, reusable: map.version === version }
+}
+
+/**
+ * True when nothing the map learned after `version` occurs in the text (case-insensitively), so a
+ * result computed from the text then is still right; false too when more than `maxChecks` values
+ * were learned since, or the map no longer knows what.
+ */
+export function unaffectedSince(version: number, map: IdentifierMap, text: () => string, maxChecks: number): boolean {
+  const learned = map.learnedSince(version)
+  if (learned === null || learned.length > maxChecks) return false
+  if (learned.length === 0) return true
+  const haystack = text().toLowerCase()
+  for (const value of learned) if (haystack.includes(value)) return false
+  return true
 }
