@@ -3,7 +3,7 @@ import { BoundedMap } from './bounded.js'
 import { shareSerializedBody } from './cassette-format.js'
 import type { IdentifierMap } from './identifier-map.js'
 import type { StoredBody } from './schema.js'
-import { countedRun, unaffectedSince } from './scrub-memo.js'
+import { countedRun, unaffectedBy } from './scrub-memo.js'
 
 /** What one body text was classified and stored as. */
 interface CachedBody {
@@ -101,9 +101,10 @@ export class BodyMemo {
 
   #stillRight(entry: CachedBody, key: string, map: IdentifierMap): boolean {
     if (entry.version === map.version) return true
+    const learned = map.learnedSince(entry.version)
     // The key holds the body's UTF-8 bytes as latin1 characters: only an ASCII value reads the same there.
-    if (map.learnedSince(entry.version)?.some((value) => !ASCII.test(value))) return false
-    if (!unaffectedSince(entry.version, map, () => key, BodyMemo.MAX_CHECKS)) return false
+    if (learned?.some((value) => !ASCII.test(value))) return false
+    if (!unaffectedBy(learned, () => key, BodyMemo.MAX_CHECKS)) return false
     entry.version = map.version
     return true
   }

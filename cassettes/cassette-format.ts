@@ -202,11 +202,13 @@ function reusedBodyText(body: StoredBody | null): string | undefined {
 
 const REQUEST_BODY_SLOT = '\u0000cloudtape:request-body'
 const RESPONSE_BODY_SLOT = '\u0000cloudtape:response-body'
+/** How each slot reads in an entry's text. */
+const QUOTED_SLOTS: ReadonlyMap<string, string> = new Map([REQUEST_BODY_SLOT, RESPONSE_BODY_SLOT].map((slot) => [slot, JSON.stringify(slot)]))
 
 /** The text with the slot's one occurrence replaced by `body`; null when the slot is not there exactly once. */
 function spliceBody(text: string | null, slot: string, body: string | undefined): string | null {
   if (text === null || body === undefined) return text
-  const quoted = JSON.stringify(slot)
+  const quoted = QUOTED_SLOTS.get(slot) as string
   const at = text.indexOf(quoted)
   if (at < 0 || text.indexOf(quoted, at + 1) >= 0) return null
   return text.slice(0, at) + body + text.slice(at + quoted.length)

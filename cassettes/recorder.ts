@@ -230,9 +230,9 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
   learnHeaders(requestHeaders, context)
   settings.urls.learn(request.method, request.url, resolved, context)
   // A body the memo knows was learned from when it first came: learning it again teaches nothing.
-  if (!requestBody.remembered.known) learnBody(requestBody.classified, context)
+  if (!requestBody.remembered.known) learnBody(requestBody.remembered.classified, context)
   if (responseHeaders) learnHeaders(responseHeaders, context)
-  if (responseBody && !responseBody.remembered.known) learnBody(responseBody.classified, context)
+  if (responseBody && !responseBody.remembered.known) learnBody(responseBody.remembered.classified, context)
 
   const url = settings.urls.rewrite(request.method, request.url, resolved, context)
   const storedRequest = {
@@ -261,7 +261,6 @@ function normalizeExchange(exchange: RawExchange, settings: ExchangeSettings): P
 
 interface ReadBody {
   readonly decoded: Buffer
-  readonly classified: ClassifiedBody | null
   readonly remembered: RememberedBody
 }
 
@@ -269,12 +268,12 @@ function readBody(raw: Buffer, headers: ReadonlyMap<string, string>, bodies: Bod
   const decoded = decodeContentEncoding(raw, headers.get('content-encoding'))
   const contentType = headers.get('content-type')
   const remembered = bodies ? bodies.classify(decoded, contentType, () => classifyBody(decoded, contentType)) : { key: null, classified: classifyBody(decoded, contentType), known: false }
-  return { decoded, classified: remembered.classified, remembered }
+  return { decoded, remembered }
 }
 
 /** The body redacted and stored (the memo's stored form when it is still right). */
 function storeBody(body: ReadBody, settings: ExchangeSettings): Interaction['request']['body'] {
-  const make = (): Interaction['request']['body'] => store(rewriteBody(body.classified, settings.context), body.decoded.length, settings.maxBodyBytes)
+  const make = (): Interaction['request']['body'] => store(rewriteBody(body.remembered.classified, settings.context), body.decoded.length, settings.maxBodyBytes)
   return settings.bodies ? settings.bodies.store(body.remembered, settings.context.map, make) : make()
 }
 

@@ -42,7 +42,7 @@ export class ScrubMemo<T> {
   #valid(key: string, map: IdentifierMap, haystack: () => string): CachedScrub<T> | undefined {
     const entry = this.#entries.get(key)
     if (entry === undefined || entry.version === map.version) return entry
-    if (!unaffectedSince(entry.version, map, haystack, ScrubMemo.MAX_CHECKS)) {
+    if (!unaffectedBy(map.learnedSince(entry.version), haystack, ScrubMemo.MAX_CHECKS)) {
       this.#entries.delete(key)
       return undefined
     }
@@ -75,12 +75,11 @@ export function countedRun<T>(map: IdentifierMap, compute: () => T): CountedRun<
 }
 
 /**
- * True when nothing the map learned after `version` occurs in the text (case-insensitively), so a
- * result computed from the text then is still right; false too when more than `maxChecks` values
- * were learned since, or the map no longer knows what.
+ * True when none of the values learned since a result was computed (IdentifierMap.learnedSince)
+ * occurs in the text it was computed from (case-insensitively), so the result is still right;
+ * false too when more than `maxChecks` were learned, or the map no longer knows what.
  */
-export function unaffectedSince(version: number, map: IdentifierMap, text: () => string, maxChecks: number): boolean {
-  const learned = map.learnedSince(version)
+export function unaffectedBy(learned: readonly string[] | null, text: () => string, maxChecks: number): boolean {
   if (learned === null || learned.length > maxChecks) return false
   if (learned.length === 0) return true
   const haystack = text().toLowerCase()
