@@ -12,16 +12,17 @@ export interface Variant {
   readonly operation: string
   /** GET and HEAD: they walk a timeline; everything else moves one. */
   readonly read: boolean
-  /** The origin's timeline: collection reads walk it, every mutation on the origin moves it. */
-  readonly originTimeline: string
-  /** The resource's timeline (`server_id=...`), when the request names one. */
-  readonly resourceTimeline: string | null
+  /** The origin's timeline (an index into `timelines`): collection reads walk it, every mutation on the origin moves it. */
+  readonly originTimeline: number
+  /** The resource's timeline (`server_id=...`), when the request names one; -1 when it does not. */
+  readonly resourceTimeline: number
   /** Indexes into cassette.interactions, ascending. */
   readonly positions: number[]
 }
 
 /** The mutations recorded on one timeline, ascending. */
 export interface TimelineIndex {
+  /** What the timeline follows: `o <origin>` or `r <origin> <param>=<value>`. */
   readonly key: string
   readonly mutations: number[]
 }
@@ -35,7 +36,11 @@ export interface CassetteIndex {
   /** The placeholder index, built on the first request that matches no recorded request exactly. */
   placeholders(): PlaceholderIndex
   readonly byOperation: ReadonlyMap<string, readonly Variant[]>
-  readonly timelines: ReadonlyMap<string, TimelineIndex>
+  /**
+   * Timelines by number: variants refer to theirs by index, so order state lives in typed arrays
+   * rather than maps keyed by strings.
+   */
+  readonly timelines: readonly TimelineIndex[]
   /** Positions of token requests, in recorded order. */
   readonly identity: readonly number[]
   /** Origins in order of first appearance; the identity origin first when there is one. */
@@ -120,7 +125,8 @@ class IndexBuilder {
   readonly variants: Variant[] = []
   readonly bySignature = new Map<string, Variant>()
   readonly byOperation = new Map<string, Variant[]>()
-  readonly timelines = new Map<string, TimelineIndex>()
+  readonly timelines: TimelineIndex[] = []
+  private readonly timelineNumbers = new Map<string, number>()
   readonly identity: number[] = []
   readonly origins = new Set<string>()
   identityOrigin: string | null = null
@@ -138,8 +144,8 @@ class IndexBuilder {
     const variant = this.bySignature.get(key) ?? this.newVariant(key, facts)
     variant.positions.push(position)
     if (!variant.read) {
-      this.timeline(variant.originTimeline).mutations.push(position)
-      if (variant.resourceTimeline) this.timeline(variant.resourceTimeline).mutations.push(position)
+      this.mutations(variant.originTimeline).push(position)
+      if (variant.resourceTimeline >= 0) this.mutations(variant.resourceTimeline).push(position)
     }
   }
 
@@ -159,8 +165,8 @@ class IndexBuilder {
       method: facts.method,
       operation: facts.operation,
       read,
-      originTimeline: this.originTimeline(facts.origin),
-      resourceTimeline: resource ? `r ${facts.origin} ${resourceParam(facts)}` : null,
+      originTimeline: this.timeline(`o ${facts.origin}`),
+      resourceTimeline: resource ? this.timeline(`r ${facts.origin} ${resourceParam(facts)}`) : -1,
       positions: [],
     }
     this.variants.push(variant)
@@ -171,18 +177,18 @@ class IndexBuilder {
     return variant
   }
 
-  private readonly originTimelines = new Map<string, string>()
-
-  private originTimeline(origin: string): string {
-    let key = this.originTimelines.get(origin)
-    if (key === undefined) this.originTimelines.set(origin, (key = `o ${origin}`))
-    return key
+  private mutations(timeline: number): number[] {
+    return (this.timelines[timeline] as TimelineIndex).mutations
   }
 
-  private timeline(key: string): TimelineIndex {
-    let timeline = this.timelines.get(key)
-    if (!timeline) this.timelines.set(key, (timeline = { key, mutations: [] }))
-    return timeline
+  /** The number of the timeline `key`, made on first use. */
+  private timeline(key: string): number {
+    let number = this.timelineNumbers.get(key)
+    if (number === undefined) {
+      number = this.timelines.push({ key, mutations: [] }) - 1
+      this.timelineNumbers.set(key, number)
+    }
+    return number
   }
 }
 

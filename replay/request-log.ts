@@ -19,30 +19,29 @@ export interface LoggedRequest {
 }
 
 /**
- * The last `capacity` requests, in columns of a ring buffer: logging allocates nothing per
- * request and keeps only shared request descriptions alive, which keeps a busy replay server out
- * of the garbage collector.
+ * The last `capacity` requests in a ring buffer of two arrays, two slots per request: the request
+ * description and its outcome, then the interaction and the status. Logging allocates nothing per
+ * request, keeps only shared request descriptions alive (which keeps a busy replay server out of
+ * the garbage collector) and touches two arrays rather than one per column.
  */
 export class RequestLog {
-  private readonly requests: LoggedRequest[]
-  private readonly outcomes: RequestLogEntry['outcome'][]
-  private readonly interactions: Int32Array
-  private readonly statuses: Int32Array
+  /** [request, outcome] per slot. */
+  private readonly described: (LoggedRequest | RequestLogEntry['outcome'])[]
+  /** [interaction, status] per slot; -1 for null. */
+  private readonly numbers: Int32Array
   private count = 0
 
   constructor(private readonly capacity = 10_000) {
-    this.requests = new Array<LoggedRequest>(capacity)
-    this.outcomes = new Array<RequestLogEntry['outcome']>(capacity)
-    this.interactions = new Int32Array(capacity)
-    this.statuses = new Int32Array(capacity)
+    this.described = new Array<LoggedRequest | RequestLogEntry['outcome']>(capacity * 2)
+    this.numbers = new Int32Array(capacity * 2)
   }
 
   add(request: LoggedRequest, outcome: RequestLogEntry['outcome'], interaction: number | null, status: number | null): void {
-    const slot = this.count % this.capacity
-    this.requests[slot] = request
-    this.outcomes[slot] = outcome
-    this.interactions[slot] = interaction ?? -1
-    this.statuses[slot] = status ?? -1
+    const at = (this.count % this.capacity) * 2
+    this.described[at] = request
+    this.described[at + 1] = outcome
+    this.numbers[at] = interaction ?? -1
+    this.numbers[at + 1] = status ?? -1
     this.count += 1
   }
 
@@ -51,16 +50,16 @@ export class RequestLog {
     const first = Math.max(0, this.count - this.capacity)
     const out: RequestLogEntry[] = []
     for (let seq = first; seq < this.count; seq += 1) {
-      const slot = seq % this.capacity
-      const interaction = this.interactions[slot] as number
-      const status = this.statuses[slot] as number
-      const request = this.requests[slot] as LoggedRequest
+      const at = (seq % this.capacity) * 2
+      const request = this.described[at] as LoggedRequest
+      const interaction = this.numbers[at] as number
+      const status = this.numbers[at + 1] as number
       out.push({
         seq: seq + 1,
         method: request.method,
         url: request.url,
         operation: request.operation,
-        outcome: this.outcomes[slot] as RequestLogEntry['outcome'],
+        outcome: this.described[at + 1] as RequestLogEntry['outcome'],
         interaction: interaction < 0 ? null : interaction,
         status: status < 0 ? null : status,
       })

@@ -1,4 +1,5 @@
 import { maskKey, type CassetteIndex, type Variant } from './cassette-index.js'
+import type { Route } from './routes.js'
 import type { FaultRequest } from './faults/index.js'
 import type { LoggedRequest } from './request-log.js'
 import { incomingFacts, NO_MASK, signature, type IncomingFactsInput, type MatchRuleSet, type RequestFacts } from './request-facts.js'
@@ -6,6 +7,8 @@ import { incomingFacts, NO_MASK, signature, type IncomingFactsInput, type MatchR
 /** What a request resolves to before order state is consulted: the same inputs always give the same. */
 export interface Resolution {
   readonly facts: RequestFacts
+  /** The path and query within the recorded origin. */
+  readonly path: string
   /** The request log's line for it (shared by every repeat of the request). */
   readonly logged: LoggedRequest
   /** What fault rules select on; engines add the headers. */
@@ -20,14 +23,13 @@ export interface Resolution {
 const MAX_CACHED_BODY = 8 * 1024
 const LIMIT = 4096
 /**
- * Requests kept per path and query: methods, accept and content types, matched headers and
- * distinct bodies (a client creating servers with new names sends new bodies).
+ * Requests kept per URL: methods, accept and content types, matched headers and distinct bodies
+ * (a client creating servers with new names sends new bodies).
  */
-const REQUESTS_PER_PATH = 16
+const REQUESTS_PER_URL = 16
 
-/** One remembered request: everything that determines its resolution except the path it is kept under. */
+/** One remembered request: everything that determines its resolution except the URL it is kept under. */
 interface CachedRequest {
-  readonly origin: string
   readonly method: string
   readonly accept: string | undefined
   readonly contentType: string | undefined
@@ -37,14 +39,18 @@ interface CachedRequest {
 }
 
 /**
- * Remembers resolutions by everything that determines them (origin, method, path and query,
- * accept, content type, matched headers, body), so a repeated request costs one map lookup by its
- * path and a few comparisons instead of URL parsing, operation routing and body parsing. The rest
- * is compared, not joined into a key: building and hashing a fresh key string for every request
- * cost more than the comparisons.
+ * Remembers resolutions by everything that determines them (the URL as the engine received it,
+ * method, accept, content type, matched headers, body), so a repeated request costs one map
+ * lookup by its URL and a few comparisons instead of routing, URL parsing, operation routing and
+ * body parsing. The rest is compared, not joined into a key: building and hashing a fresh key
+ * string for every request cost more than the comparisons.
+ *
+ * Keyed by the URL as received rather than the routed origin and path: the URL determines both
+ * (the session keeps nothing whose origin could still change), and one lookup instead of a route
+ * lookup and a path lookup saves a cold table per request.
  */
 export class ResolutionCache {
-  private readonly byPath = new Map<string, CachedRequest[]>()
+  private readonly byUrl = new Map<string, CachedRequest[]>()
   private size = 0
 
   constructor(
@@ -52,37 +58,46 @@ export class ResolutionCache {
     private readonly rules: MatchRuleSet,
   ) {}
 
-  resolve(origin: string, input: IncomingFactsInput): Resolution {
-    const body = input.body
-    if (body !== null && body.length > MAX_CACHED_BODY) return this.compute(origin, input)
-    const kept = this.byPath.get(input.path)
-    if (kept !== undefined) {
-      for (const entry of kept) if (this.matches(entry, origin, input)) return entry.resolution
+  /** The resolution kept for this request, if an equal one was resolved before. */
+  find(url: string, method: string, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): Resolution | undefined {
+    const kept = this.byUrl.get(url)
+    if (kept === undefined) return undefined
+    for (let i = 0; i < kept.length; i++) {
+      const entry = kept[i] as CachedRequest
+      if (this.matches(entry, method, headers, body)) return entry.resolution
     }
-    const resolution = this.compute(origin, input)
-    if (kept !== undefined && kept.length >= REQUESTS_PER_PATH) return resolution
-    this.keep(origin, input, resolution, kept)
+    return undefined
+  }
+
+  /**
+   * Resolves a request find() did not know, at `target` (where `url` routes to). Kept for the next
+   * find() when `keep` is true, that is when `url` will always route there.
+   */
+  resolve(url: string, target: Route, input: Omit<IncomingFactsInput, 'path'>, keep: boolean): Resolution {
+    const resolution = this.compute(target, input)
+    const body = input.body
+    if (keep && (body === null || body.length <= MAX_CACHED_BODY)) this.keep(url, input, resolution)
     return resolution
   }
 
-  private matches(entry: CachedRequest, origin: string, input: IncomingFactsInput): boolean {
-    const headers = input.headers
-    if (entry.method !== input.method || entry.origin !== origin) return false
+  private matches(entry: CachedRequest, method: string, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): boolean {
+    if (entry.method !== method) return false
     if (entry.accept !== headers['accept'] || entry.contentType !== headers['content-type']) return false
     const names = this.rules.matchHeaders
     for (let i = 0; i < names.length; i++) if (entry.matched[i] !== headers[names[i] as string]) return false
-    return sameBody(entry.body, input.body)
+    return sameBody(entry.body, body)
   }
 
-  private keep(origin: string, input: IncomingFactsInput, resolution: Resolution, kept: CachedRequest[] | undefined): void {
+  private keep(url: string, input: Omit<IncomingFactsInput, 'path'>, resolution: Resolution): void {
+    let kept = this.byUrl.get(url)
+    if (kept !== undefined && kept.length >= REQUESTS_PER_URL) return
     if (this.size >= LIMIT) {
-      this.byPath.clear()
+      this.byUrl.clear()
       this.size = 0
       kept = undefined
     }
     const headers = input.headers
     const entry: CachedRequest = {
-      origin,
       method: input.method,
       accept: headers['accept'],
       contentType: headers['content-type'],
@@ -92,22 +107,23 @@ export class ResolutionCache {
       resolution,
     }
     if (kept) kept.push(entry)
-    else this.byPath.set(input.path, [entry])
+    else this.byUrl.set(url, [entry])
     this.size += 1
   }
 
-  private compute(origin: string, input: IncomingFactsInput): Resolution {
-    const { facts, resolved } = incomingFacts(origin, input, this.rules)
+  private compute(target: Route, input: Omit<IncomingFactsInput, 'path'>): Resolution {
+    const path = target.path
+    const { facts, resolved } = incomingFacts(target.origin, { ...input, path }, this.rules)
     const fault = { method: facts.method, operation: resolved.key, params: resolved.params, format: resolved.format, path: resolved.path, query: resolved.query }
-    const logged = { method: facts.method, url: input.path, operation: facts.operation }
+    const logged = { method: facts.method, url: path, operation: facts.operation }
     const exact = this.index.bySignature.get(signature(facts, NO_MASK))
-    if (exact) return { facts, logged, fault, exact, candidates: undefined }
+    if (exact) return { facts, path, logged, fault, exact, candidates: undefined }
     const placeholders = this.index.placeholders()
     for (const mask of placeholders.masks.get(maskKey(facts.origin, facts.operation)) ?? []) {
       const candidates = placeholders.byMaskedSignature.get(signature(facts, mask))
-      if (candidates) return { facts, logged, fault, exact: undefined, candidates }
+      if (candidates) return { facts, path, logged, fault, exact: undefined, candidates }
     }
-    return { facts, logged, fault, exact: undefined, candidates: undefined }
+    return { facts, path, logged, fault, exact: undefined, candidates: undefined }
   }
 }
 

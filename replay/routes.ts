@@ -21,7 +21,7 @@ export interface ReplayRoutes {
   /** Replay base URL of every known origin (recorded requests and catalog endpoints). */
   readonly bases: ReadonlyMap<string, string>
   /** The recorded origin an incoming URL addresses, and the path with query within it; null when none. */
-  route(url: string): { readonly origin: string; readonly path: string } | null
+  route(url: string): Route | null
   /** Rewrites recorded absolute URLs in a body or header to replay URLs. */
   rewrite(text: string): string
   /** False when rewrite() is the identity (nock on the recorded hosts). */
@@ -50,7 +50,8 @@ export function prefixRoutes(index: CassetteIndex, replayOrigin: string): Replay
   }
 }
 
-type Route = { readonly origin: string; readonly path: string }
+/** Where a URL goes: a recorded origin, and the path with query within it. */
+export type Route = { readonly origin: string; readonly path: string }
 
 const MAX_ROUTED_URLS = 4096
 

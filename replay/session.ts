@@ -9,8 +9,8 @@ import { findClosest, formatUnusedTable, NoMatchError, recordCommand, type MissL
 import { resolveSessionOptions, type ReplaySessionOptions, type ResolvedSessionOptions } from './options.js'
 import type { RequestFacts } from './request-facts.js'
 import { ResolutionCache, type Resolution } from './resolution-cache.js'
-import { originOf, pathOf, prefixRoutes, recordedHostRoutes, type ReplayRoutes } from './routes.js'
-import { TimelineState } from './timeline-state.js'
+import { originOf, pathOf, prefixRoutes, recordedHostRoutes, type ReplayRoutes, type Route } from './routes.js'
+import { EXHAUSTED, TimelineState } from './timeline-state.js'
 import { RequestLog, type RequestLogEntry } from './request-log.js'
 
 /** A request as an engine hands it over. */
@@ -103,14 +103,29 @@ export class ReplaySession {
 
   /** Decides the answer to one request. Never throws for bad input: a miss is an answer too. */
   handle(request: ReplayRequest): ReplayAnswer {
-    const headers = lowercaseHeaders(request.headers)
-    const body = toBuffer(request.body)
-    const target = this.routes.route(request.url) ?? this.bindOrigin(request.method, request.url)
-    const resolution = this.resolutions.resolve(target.origin, { method: request.method, path: target.path, headers, body })
+    return this.handleNormalized(request.method, request.url, lowercaseHeaders(request.headers), toBuffer(request.body))
+  }
+
+  /**
+   * handle() for an engine that holds the request as the session uses it: header names lowercase
+   * and every value one string (node:http's `req.headers` when there is no set-cookie), the body a
+   * Buffer or null. Skips the normalizing copy and the request object, which a busy replay server
+   * would otherwise pay for on every request.
+   */
+  handleNormalized(method: string, url: string, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): ReplayAnswer {
+    const resolution = this.resolutions.find(url, method, headers, body) ?? this.resolveNew(method, url, headers, body)
     // Without fault rules a request goes straight to the match, with no closure made for it.
-    const answer = this.faults.size === 0 ? this.decide(resolution, target.path, headers, body) : this.withFaults(resolution, headers, () => this.decide(resolution, target.path, headers, body))
+    const answer = this.faults.size === 0 ? this.decide(resolution, headers, body) : this.withFaults(resolution, headers, () => this.decide(resolution, headers, body))
     this.record(resolution, answer)
     return answer
+  }
+
+  private resolveNew(method: string, url: string, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): Resolution {
+    const routed = this.routes.route(url)
+    if (routed !== null) return this.resolutions.resolve(url, routed, { method, headers, body }, true)
+    const { target, bound } = this.bindOrigin(method, url)
+    // An origin not bound yet may be bound by a later request: what it resolves to now is not kept.
+    return this.resolutions.resolve(url, target, { method, headers, body }, bound)
   }
 
   /**
@@ -118,7 +133,7 @@ export class ReplaySession {
    * cassette only knows as placeholders. Such an origin is bound, once, to the recorded origin that
    * serves its first request's operation (identity's for a token request), and stays bound.
    */
-  private bindOrigin(method: string, url: string): { origin: string; path: string } {
+  private bindOrigin(method: string, url: string): { target: Route; bound: boolean } {
     const path = pathOf(url)
     const real = originOf(url) ?? '(no origin)'
     let bound = this.bindings.get(real)
@@ -129,10 +144,10 @@ export class ReplaySession {
         operation === TOKEN_OPERATION && identity !== undefined
           ? (this.cassette.interactions[identity] as Interaction).request.origin
           : this.index.byOperation.get(operation)?.[0]?.origin
-      if (bound === undefined) return { origin: real, path }
+      if (bound === undefined) return { target: { origin: real, path }, bound: false }
       this.bindings.set(real, bound)
     }
-    return { origin: bound, path }
+    return { target: { origin: bound, path }, bound: true }
   }
 
   /**
@@ -156,7 +171,7 @@ export class ReplaySession {
     return decision && decision.delayMs > 0 ? { ...answer, delayMs: decision.delayMs } : answer
   }
 
-  private decide(resolution: Resolution, path: string, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): ReplayAnswer {
+  private decide(resolution: Resolution, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): ReplayAnswer {
     const facts = resolution.facts
     const strict = this.options.strict
     if (facts.operation === TOKEN_OPERATION) {
@@ -174,22 +189,25 @@ export class ReplaySession {
     }
     const variant = resolution.exact ?? resolution.candidates?.find((candidate) => this.state.hasUnserved(candidate)) ?? resolution.candidates?.[0]
     if (variant) {
-      const choice = this.state.choose(variant)
-      if (choice.position !== null) return this.answer(choice.position, 'interaction')
+      const position = this.state.choose(variant)
+      if (position !== EXHAUSTED) return this.answer(position, 'interaction')
     }
-    return this.miss(facts, path, variant ? 'exhausted' : null)
+    return this.miss(facts, resolution.path, variant ? 'exhausted' : null)
   }
 
   private answer(position: number, source: 'interaction' | 'identity'): ReplayAnswer {
+    if (source === 'identity') return this.freshAnswer(position, source)
+    // Answers are immutable: one per position, and the interaction behind it is not read again.
+    let answer = this.recordedAnswers[position]
+    if (answer === undefined) this.recordedAnswers[position] = answer = this.freshAnswer(position, source)
+    return answer
+  }
+
+  private freshAnswer(position: number, source: 'interaction' | 'identity'): ReplayAnswer {
     const interaction = this.cassette.interactions[position] as Interaction
     if (interaction.response === null && interaction.transportFault) return { kind: 'transport', fault: interaction.transportFault, interaction }
-    if (source === 'identity') {
-      const response = recordedResponse(interaction, this.routes, freshTokenBody(interaction, this.options.clock))
-      return { kind: 'response', source, response, interaction }
-    }
-    let answer = this.recordedAnswers[position]
-    if (answer === undefined) this.recordedAnswers[position] = answer = { kind: 'response', source, response: recordedResponse(interaction, this.routes), interaction }
-    return answer
+    const body = source === 'identity' ? freshTokenBody(interaction, this.options.clock) : undefined
+    return { kind: 'response', source, response: recordedResponse(interaction, this.routes, body), interaction }
   }
 
   private fault(name: string, facts: RequestFacts, message?: string): ReplayAnswer {

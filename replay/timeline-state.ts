@@ -1,14 +1,22 @@
-import type { CassetteIndex, Variant } from './cassette-index.js'
+import type { CassetteIndex, TimelineIndex, Variant } from './cassette-index.js'
 import type { ExhaustedMode, Ordering } from './options.js'
 
-/** Which recorded interaction answers a request, or why none does. */
-export type Choice =
-  | { readonly position: number; readonly repeated: boolean }
-  | { readonly position: null; readonly exhaustedAfter: number }
+/** What choose() returns when a variant's answers are used up and the mode is `error`. */
+export const EXHAUSTED = -1
+
+// The three counters each variant keeps, side by side in one array.
+const READ_POINTER = 0
+const NEXT_UNUSED = 1
+const SERVED_COUNT = 2
+const COUNTERS = 3
 
 /**
  * The mutable part of a session: cursors on timelines, what was served. Pointers only move
  * forward, so each request costs O(1) amortized whatever the cassette size.
+ *
+ * Order state is held in typed arrays indexed by variant and timeline number: in a busy replay
+ * server everything a request touches has gone cold since the last one (node:http's parser and
+ * writes run in between), so each map or object less saves a cache miss.
  *
  * @note Poll-cadence tolerance. Reads (GET/HEAD) of a resource walk that resource's timeline
  * (collection reads walk their origin's): the next recorded answer is served unless a recorded
@@ -17,11 +25,12 @@ export type Choice =
  * later reads never go back to a state from before it (fewer polls).
  */
 export class TimelineState {
-  private readonly cursors = new Map<string, number>()
-  private readonly mutationPointers = new Map<string, number>()
-  private readonly readPointers: Int32Array
-  private readonly nextUnused: Int32Array
-  private readonly servedCount: Int32Array
+  /** Per timeline: the position of the last recorded interaction it has reached, -1 before any. */
+  private readonly cursors: Int32Array
+  /** Per timeline: how many of its mutations lie at or before its cursor. */
+  private readonly mutationPointers: Int32Array
+  /** Per variant: READ_POINTER, NEXT_UNUSED and SERVED_COUNT. */
+  private readonly counters: Int32Array
   readonly served: Uint8Array
   private identityNext = 0
 
@@ -30,21 +39,27 @@ export class TimelineState {
     private readonly ordering: Ordering,
     private readonly exhausted: ExhaustedMode,
   ) {
-    this.readPointers = new Int32Array(index.variants.length)
-    this.nextUnused = new Int32Array(index.variants.length)
-    this.servedCount = new Int32Array(index.variants.length)
+    this.cursors = new Int32Array(index.timelines.length).fill(-1)
+    this.mutationPointers = new Int32Array(index.timelines.length)
+    this.counters = new Int32Array(index.variants.length * COUNTERS)
     this.served = new Uint8Array(index.cassette.interactions.length)
   }
 
-  /** Picks the answer for a request that matched `variant`, and moves the timelines. */
-  choose(variant: Variant): Choice {
-    const choice = variant.read && this.ordering === 'timeline' ? this.chooseRead(variant) : this.chooseInOrder(variant)
-    if (choice.position !== null) {
-      if (!this.served[choice.position]) this.servedCount[variant.id] = (this.servedCount[variant.id] as number) + 1
-      this.served[choice.position] = 1
-      if (!variant.read) this.moveTimelines(variant, choice.position)
+  /**
+   * Picks the answer for a request that matched `variant`, and moves the timelines. Returns its
+   * position, or EXHAUSTED.
+   */
+  choose(variant: Variant): number {
+    const position = variant.read && this.ordering === 'timeline' ? this.chooseRead(variant) : this.chooseInOrder(variant)
+    if (position !== EXHAUSTED) {
+      if (!this.served[position]) {
+        const slot = variant.id * COUNTERS + SERVED_COUNT
+        this.counters[slot] = (this.counters[slot] as number) + 1
+      }
+      this.served[position] = 1
+      if (!variant.read) this.moveTimelines(variant, position)
     }
-    return choice
+    return position
   }
 
   /** The next token answer; token requests repeat the last one once exhausted, whatever the mode. */
@@ -59,62 +74,57 @@ export class TimelineState {
 
   /** True while some answer recorded for `variant` has not been served. */
   hasUnserved(variant: Variant): boolean {
-    return (this.servedCount[variant.id] as number) < variant.positions.length
+    return (this.counters[variant.id * COUNTERS + SERVED_COUNT] as number) < variant.positions.length
   }
 
-  /** Where a timeline stands: the position of the last recorded interaction it has reached. */
-  cursor(timeline: string): number {
-    return this.cursors.get(timeline) ?? -1
-  }
-
-  private chooseInOrder(variant: Variant): Choice {
-    const next = this.nextUnused[variant.id] as number
+  private chooseInOrder(variant: Variant): number {
+    const slot = variant.id * COUNTERS + NEXT_UNUSED
+    const next = this.counters[slot] as number
     if (next < variant.positions.length) {
-      this.nextUnused[variant.id] = next + 1
-      return { position: variant.positions[next] as number, repeated: false }
+      this.counters[slot] = next + 1
+      return variant.positions[next] as number
     }
     return this.whenExhausted(variant)
   }
 
-  private chooseRead(variant: Variant): Choice {
-    const timeline = variant.resourceTimeline ?? variant.originTimeline
-    const cursor = this.cursor(timeline)
+  private chooseRead(variant: Variant): number {
+    const timeline = walkedTimeline(variant)
+    const cursor = this.cursors[timeline] as number
     const positions = variant.positions
-    let pointer = this.readPointers[variant.id] as number
+    const slot = variant.id * COUNTERS + READ_POINTER
+    let pointer = this.counters[slot] as number
     while (pointer < positions.length && (positions[pointer] as number) <= cursor) pointer += 1
-    this.readPointers[variant.id] = pointer
+    this.counters[slot] = pointer
     const next = positions[pointer]
     if (next === undefined) return this.whenExhausted(variant)
     const mutation = this.nextMutation(timeline, cursor)
     if (mutation !== undefined && mutation < next) {
       // A recorded mutation comes first: repeat the current state rather than run ahead of it.
-      const current = positions[pointer - 1]
-      return current === undefined ? { position: next, repeated: false } : { position: current, repeated: true }
+      return positions[pointer - 1] ?? next
     }
-    this.cursors.set(timeline, next)
-    return { position: next, repeated: false }
+    this.cursors[timeline] = next
+    return next
   }
 
-  private whenExhausted(variant: Variant): Choice {
-    if (this.exhausted === 'error') return { position: null, exhaustedAfter: variant.positions.length }
-    return { position: variant.positions.at(-1) as number, repeated: true }
+  private whenExhausted(variant: Variant): number {
+    return this.exhausted === 'error' ? EXHAUSTED : (variant.positions.at(-1) as number)
   }
 
-  private nextMutation(timeline: string, cursor: number): number | undefined {
-    const mutations = this.index.timelines.get(timeline)?.mutations ?? []
-    let pointer = this.mutationPointers.get(timeline) ?? 0
+  private nextMutation(timeline: number, cursor: number): number | undefined {
+    const mutations = (this.index.timelines[timeline] as TimelineIndex).mutations
+    let pointer = this.mutationPointers[timeline] as number
     while (pointer < mutations.length && (mutations[pointer] as number) <= cursor) pointer += 1
-    this.mutationPointers.set(timeline, pointer)
+    this.mutationPointers[timeline] = pointer
     return mutations[pointer]
   }
 
   private moveTimelines(variant: Variant, position: number): void {
     this.moveTimeline(variant.originTimeline, position)
-    if (variant.resourceTimeline !== null) this.moveTimeline(variant.resourceTimeline, position)
+    if (variant.resourceTimeline >= 0) this.moveTimeline(variant.resourceTimeline, position)
   }
 
-  private moveTimeline(timeline: string, position: number): void {
-    if (this.cursor(timeline) < position) this.cursors.set(timeline, position)
+  private moveTimeline(timeline: number, position: number): void {
+    if ((this.cursors[timeline] as number) < position) this.cursors[timeline] = position
   }
 
   /**
@@ -125,7 +135,7 @@ export class TimelineState {
     const skipped = new Set<number>()
     for (const variant of this.index.variants) {
       if (!variant.read || !variant.positions.some((position) => this.served[position])) continue
-      const cursor = this.cursor(variant.resourceTimeline ?? variant.originTimeline)
+      const cursor = this.cursors[walkedTimeline(variant)] as number
       for (const position of variant.positions) if (position < cursor) skipped.add(position)
     }
     const unused: number[] = []
@@ -134,4 +144,9 @@ export class TimelineState {
     })
     return unused
   }
+}
+
+/** The timeline a read walks: its resource's, else (a collection read) its origin's. */
+function walkedTimeline(variant: Variant): number {
+  return variant.resourceTimeline >= 0 ? variant.resourceTimeline : variant.originTimeline
 }

@@ -94,7 +94,9 @@ function serve(session: ReplaySession, req: IncomingMessage, res: ServerResponse
       if (body === 'too-large') return send(req, res, tooLarge(session, maxBody))
       const url = req.url ?? '/'
       if (isControlPath(url)) return handleControl(req, res, session, body)
-      const answer = session.handle({ method: req.method ?? 'GET', url, headers: req.headers, body })
+      const headers = req.headers
+      // node:http lowercases names and joins repeated values, all but set-cookie's.
+      const answer = headers['set-cookie'] === undefined ? session.handleNormalized(req.method ?? 'GET', url, headers as Record<string, string>, body) : session.handle({ method: req.method ?? 'GET', url, headers, body })
       if (answer.kind === 'miss') warn(answer.error.message)
       // The common answer goes out now; only faults, delays and passthrough need the async path.
       if (answer.kind === 'response' && !answer.delayMs) return send(req, res, answer)

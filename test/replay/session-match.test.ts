@@ -136,6 +136,14 @@ describe('matching', () => {
     const { send } = sessionOn([{ method: 'GET', path: '/v2/{t}/flavors', status: 217, response: { flavors: [] } }])
     expect(status(send('GET', `http://127.0.0.1:8774/v2/${T}/flavors`))).toBe(217)
   })
+
+  test('resolves a URL on an origin not bound yet again once a later request binds that origin', () => {
+    const { send } = sessionOn([{ method: 'GET', path: '/v2/{t}/flavors', status: 217, response: { flavors: [] } }], { onMiss: 'passthrough' })
+    const images = `http://127.0.0.1:8774/v2/${T}/images`
+    expect(send('GET', images)).toEqual({ kind: 'passthrough', url: images })
+    expect(status(send('GET', `http://127.0.0.1:8774/v2/${T}/flavors`))).toBe(217)
+    expect(send('GET', images)).toEqual({ kind: 'passthrough', url: `${PLACEHOLDER.dfw}/v2/${T}/images` })
+  })
 })
 
 describe('misses', () => {
