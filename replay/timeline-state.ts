@@ -10,6 +10,14 @@ const NEXT_UNUSED = 1
 const SERVED_COUNT = 2
 const COUNTERS = 3
 
+// What each timeline keeps, side by side: its cursor, how many of its mutations lie at or before
+// the cursor, and the position of the next one (NO_MUTATION: none; -1: not worked out yet).
+const CURSOR = 0
+const MUTATION_POINTER = 1
+const NEXT_MUTATION = 2
+const TIMELINE_FIELDS = 3
+const NO_MUTATION = 0x7fffffff
+
 /**
  * The mutable part of a session: cursors on timelines, what was served. Pointers only move
  * forward, so each request costs O(1) amortized whatever the cassette size.
@@ -25,10 +33,12 @@ const COUNTERS = 3
  * later reads never go back to a state from before it (fewer polls).
  */
 export class TimelineState {
-  /** Per timeline: the position of the last recorded interaction it has reached, -1 before any. */
-  private readonly cursors: Int32Array
-  /** Per timeline: how many of its mutations lie at or before its cursor. */
-  private readonly mutationPointers: Int32Array
+  /**
+   * Per timeline: CURSOR (the position of the last recorded interaction it has reached, -1 before
+   * any), MUTATION_POINTER and NEXT_MUTATION. A read needs only this and its variant's counters:
+   * the timeline's list of mutations is read only when the cursor passes the next one.
+   */
+  private readonly timelines: Int32Array
   /** Per variant: READ_POINTER, NEXT_UNUSED and SERVED_COUNT. */
   private readonly counters: Int32Array
   readonly served: Uint8Array
@@ -39,8 +49,8 @@ export class TimelineState {
     private readonly ordering: Ordering,
     private readonly exhausted: ExhaustedMode,
   ) {
-    this.cursors = new Int32Array(index.timelines.length).fill(-1)
-    this.mutationPointers = new Int32Array(index.timelines.length)
+    this.timelines = new Int32Array(index.timelines.length * TIMELINE_FIELDS).fill(-1)
+    for (let at = MUTATION_POINTER; at < this.timelines.length; at += TIMELINE_FIELDS) this.timelines[at] = 0
     this.counters = new Int32Array(index.variants.length * COUNTERS)
     this.served = new Uint8Array(index.cassette.interactions.length)
   }
@@ -89,7 +99,7 @@ export class TimelineState {
 
   private chooseRead(variant: Variant): number {
     const timeline = walkedTimeline(variant)
-    const cursor = this.cursors[timeline] as number
+    const cursor = this.cursor(timeline)
     const positions = variant.positions
     const slot = variant.id * COUNTERS + READ_POINTER
     let pointer = this.counters[slot] as number
@@ -97,12 +107,11 @@ export class TimelineState {
     this.counters[slot] = pointer
     const next = positions[pointer]
     if (next === undefined) return this.whenExhausted(variant)
-    const mutation = this.nextMutation(timeline, cursor)
-    if (mutation !== undefined && mutation < next) {
+    if (this.nextMutation(timeline, cursor) < next) {
       // A recorded mutation comes first: repeat the current state rather than run ahead of it.
       return positions[pointer - 1] ?? next
     }
-    this.cursors[timeline] = next
+    this.timelines[timeline * TIMELINE_FIELDS + CURSOR] = next
     return next
   }
 
@@ -110,12 +119,22 @@ export class TimelineState {
     return this.exhausted === 'error' ? EXHAUSTED : (variant.positions.at(-1) as number)
   }
 
-  private nextMutation(timeline: number, cursor: number): number | undefined {
+  /** The position of the first mutation recorded on `timeline` after `cursor`; NO_MUTATION when none is. */
+  private nextMutation(timeline: number, cursor: number): number {
+    const at = timeline * TIMELINE_FIELDS
+    const known = this.timelines[at + NEXT_MUTATION] as number
+    if (known > cursor) return known
     const mutations = (this.index.timelines[timeline] as TimelineIndex).mutations
-    let pointer = this.mutationPointers[timeline] as number
+    let pointer = this.timelines[at + MUTATION_POINTER] as number
     while (pointer < mutations.length && (mutations[pointer] as number) <= cursor) pointer += 1
-    this.mutationPointers[timeline] = pointer
-    return mutations[pointer]
+    const next = mutations[pointer] ?? NO_MUTATION
+    this.timelines[at + MUTATION_POINTER] = pointer
+    this.timelines[at + NEXT_MUTATION] = next
+    return next
+  }
+
+  private cursor(timeline: number): number {
+    return this.timelines[timeline * TIMELINE_FIELDS + CURSOR] as number
   }
 
   private moveTimelines(variant: Variant, position: number): void {
@@ -124,7 +143,7 @@ export class TimelineState {
   }
 
   private moveTimeline(timeline: number, position: number): void {
-    if ((this.cursors[timeline] as number) < position) this.cursors[timeline] = position
+    if (this.cursor(timeline) < position) this.timelines[timeline * TIMELINE_FIELDS + CURSOR] = position
   }
 
   /**
@@ -135,7 +154,7 @@ export class TimelineState {
     const skipped = new Set<number>()
     for (const variant of this.index.variants) {
       if (!variant.read || !variant.positions.some((position) => this.served[position])) continue
-      const cursor = this.cursors[walkedTimeline(variant)] as number
+      const cursor = this.cursor(walkedTimeline(variant))
       for (const position of variant.positions) if (position < cursor) skipped.add(position)
     }
     const unused: number[] = []
