@@ -8,9 +8,10 @@
 //   directly (the package's launcher adds nothing but a node process), request journal off.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 
 const require = createRequire(import.meta.url)
@@ -98,10 +99,17 @@ export async function startWireMock() {
   const jar = readdirSync(build).find((name) => name.endsWith('.jar'))
   if (!jar) throw new Error(`no WireMock jar in ${build}: reinstall the wiremock package`)
   const port = await freePort()
-  const args = ['-jar', join(build, jar), '--port', String(port), '--bind-address', LOOPBACK, '--no-request-journal', '--disable-request-logging', '--disable-banner']
+  // Without a root directory WireMock makes `mappings` and `__files` in the working directory.
+  const root = mkdtempSync(join(tmpdir(), 'cloudtape-bench-wiremock-'))
+  const args = ['-jar', join(build, jar), '--port', String(port), '--bind-address', LOOPBACK, '--root-dir', root, '--no-request-journal', '--disable-request-logging', '--disable-banner']
   const child = spawnPeer('java', args, { stdio: ['ignore', 'ignore', 'inherit'] })
   const url = `http://${LOOPBACK}:${port}`
-  await waitUntilUp(`${url}/__admin/health`, child, 'WireMock')
+  try {
+    await waitUntilUp(`${url}/__admin/health`, child, 'WireMock')
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true })
+    throw error
+  }
   return {
     url,
     child,
@@ -109,7 +117,10 @@ export async function startWireMock() {
       const res = await fetch(`${url}/__admin/mappings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(mapping) })
       if (res.status !== 201) throw new Error(`WireMock refused the mapping: ${res.status} ${await res.text()}`)
     },
-    close: () => stop(child),
+    close: async () => {
+      await stop(child)
+      rmSync(root, { recursive: true, force: true })
+    },
   }
 }
 
