@@ -114,8 +114,7 @@ export class ReplaySession {
    */
   handleNormalized(method: string, url: string, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): ReplayAnswer {
     const resolution = this.resolutions.find(url, method, headers, body) ?? this.resolveNew(method, url, headers, body)
-    // Without fault rules a request goes straight to the match, with no closure made for it.
-    const answer = this.faults.size === 0 ? this.decide(resolution, headers, body) : this.withFaults(resolution, headers, () => this.decide(resolution, headers, body))
+    const answer = this.faults.size === 0 ? this.decide(resolution, headers, body) : this.withFaults(resolution, headers, body)
     this.record(resolution, answer)
     return answer
   }
@@ -154,15 +153,15 @@ export class ReplaySession {
    * Fault rules first (they may answer a request nothing matches), then the match, then the
    * transform rules on the recorded answer.
    */
-  private withFaults(resolution: Resolution, headers: Readonly<Record<string, string | undefined>>, match: () => ReplayAnswer): ReplayAnswer {
+  private withFaults(resolution: Resolution, headers: Readonly<Record<string, string | undefined>>, body: Buffer | null): ReplayAnswer {
     const request: FaultRequest = { ...resolution.fault, headers }
     const decision = this.faults.decide(request)
     if (decision?.answer) {
-      const matched = decision.answer.kind === 'truncate' ? match() : null
+      const matched = decision.answer.kind === 'truncate' ? this.decide(resolution, headers, body) : null
       const recorded = matched?.kind === 'response' ? faultView(matched.response) : null
       return { kind: 'fault', decision, recorded }
     }
-    let answer = match()
+    let answer = this.decide(resolution, headers, body)
     if (answer.kind === 'response' && answer.source === 'interaction') {
       const view = faultView(answer.response)
       const transformed = this.faults.transformResponse(request, view)
