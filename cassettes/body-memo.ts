@@ -50,8 +50,10 @@ export class BodyMemo {
     // latin1 maps bytes to characters one to one: the key is exact, and cheap to make.
     const key = decoded.toString('latin1')
     const entry = this.#entries.get(key)
-    this.#count(entry !== undefined)
-    if (entry !== undefined && entry.contentType === contentType) return { key, classified: entry.classified, known: true }
+    const known = entry !== undefined && entry.contentType === contentType
+    // Only a body that is reused counts as a hit: the same text under another content type is not.
+    this.#count(known)
+    if (known) return { key, classified: entry.classified, known: true }
     const classified = classify()
     this.#entries.set(key, { contentType, classified, stored: null, replacements: 0, volatile: 0, version: -1 })
     return { key, classified, known: false }
