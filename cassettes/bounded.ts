@@ -1,6 +1,6 @@
 /**
  * A Map that empties itself when a new key would take it past its limit: a cache that cannot
- * grow without bound and does no bookkeeping on a hit. The recorder's and the replay server's
+ * grow without bound and does no bookkeeping on a hit. The recorder's and the recording proxy's
  * memos use it; what they hold can always be worked out again.
  */
 export class BoundedMap<K, V> extends Map<K, V> {
@@ -29,14 +29,5 @@ export class BoundedSet<T> extends Set<T> {
   override add(value: T): this {
     if (this.size >= this.#limit && !this.has(value)) this.clear()
     return super.add(value)
-  }
-}
-
-/** decodeURIComponent, or the text as it is when it is not valid percent-encoding. */
-export function decodeOrKeep(text: string): string {
-  try {
-    return decodeURIComponent(text)
-  } catch {
-    return text
   }
 }

@@ -1,5 +1,5 @@
 import { readActionKey } from './action-key.js'
-import { decodeOrKeep } from './bounded.js'
+import { decodeOrKeep } from './decode-or-keep.js'
 import type { Operation } from './operation-catalog.js'
 import { routeCompute, routeOther, type RouteMatch } from './operation-router.js'
 
@@ -159,7 +159,6 @@ function splitUrl(url: string): SplitUrl {
   }
   return { segments, query, suffixFormat }
 }
-
 
 function parseQuery(text: string): Array<[string, string]> {
   return [...new URLSearchParams(text)]

@@ -2,7 +2,8 @@ import { isIPv4, isIPv6 } from 'node:net'
 import type { CompiledRules } from './compile-rules.js'
 import type { IdentifierMap } from './identifier-map.js'
 import type { IdKind } from './placeholders.js'
-import { decodeOrKeep, type BoundedSet } from './bounded.js'
+import type { BoundedSet } from './bounded.js'
+import { decodeOrKeep } from './decode-or-keep.js'
 import { ScrubMemo } from './scrub-memo.js'
 
 /** What the scrubbers share: the recorder's compiled rules and its map of real values. */
@@ -133,7 +134,6 @@ function isTenantAfterVersion(segments: readonly string[], index: number): boole
   const segment = segments[index] as string
   return VERSION_SEGMENT.test(segments[index - 1] as string) && TENANT_LIKE.test(segment) && !VERSION_SEGMENT.test(segment)
 }
-
 
 /** The tenant a URL path names after its version segment, for the learning pass. */
 export function tenantInPath(path: string): string | undefined {

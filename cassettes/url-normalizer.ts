@@ -1,4 +1,5 @@
-import { BoundedSet, decodeOrKeep } from './bounded.js'
+import { BoundedSet } from './bounded.js'
+import { decodeOrKeep } from './decode-or-keep.js'
 import { learnUrl, rewriteUrl, type NormalizedUrl } from './normalize-http.js'
 import type { ResolvedOperation } from './resolve-operation.js'
 import { ScrubMemo } from './scrub-memo.js'

@@ -1,4 +1,3 @@
-import { BoundedMap } from '../cassettes/bounded.js'
 import { encodeStoredBody } from '../cassettes/index.js'
 import type { CassetteIndex } from './cassette-index.js'
 
@@ -39,31 +38,19 @@ export function prefixRoutes(index: CassetteIndex, replayOrigin: string): Replay
     primary,
     bases,
     rewrites: true,
-    route: memoizedRoute((url) => {
+    route(url) {
       const path = pathOf(url)
       const mount = UPSTREAM_MOUNT.exec(path)
       if (!mount) return { origin: primary, path }
       const rest = path.slice(mount[0].length)
       return { origin: `${(mount[1] as string).toLowerCase()}://${(mount[2] as string).toLowerCase()}`, path: rest.startsWith('/') ? rest : `/${rest}` }
-    }),
+    },
     rewrite: (text) => (pattern ? text.replace(pattern, (origin) => bases.get(origin) ?? origin) : text),
   }
 }
 
 /** Where a URL goes: a recorded origin, and the path with query within it. */
 export type Route = { readonly origin: string; readonly path: string }
-
-const MAX_ROUTED_URLS = 4096
-
-/** A route function that works out each distinct URL once: a test suite asks the same URLs again and again. */
-function memoizedRoute(route: (url: string) => Route): (url: string) => Route {
-  const routed = new BoundedMap<string, Route>(MAX_ROUTED_URLS)
-  return (url) => {
-    let found = routed.get(url)
-    if (found === undefined) routed.set(url, (found = route(url)))
-    return found
-  }
-}
 
 /** `/_upstream/<scheme>/<host[:port]>`, as the recording proxy mounts an origin. */
 export function upstreamPrefix(origin: string): string {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { BoundedMap, BoundedSet, decodeOrKeep } from '../../cassettes/bounded.js'
+import { BoundedMap, BoundedSet } from '../../cassettes/bounded.js'
+import { decodeOrKeep } from '../../cassettes/decode-or-keep.js'
 
 describe('BoundedMap and BoundedSet', () => {
   test('a new key past the limit empties the map first; updating a held key does not', () => {
